@@ -1,0 +1,139 @@
+import { NonFiniteError, ShapeError } from '../errors.js';
+import { checkShapeValid, formatShape, sizeOf } from './shape.js';
+// autograd/backward imports only the *type* of Tensor, so this is no runtime cycle.
+import { runBackward } from '../autograd/backward.js';
+
+/**
+ * The record an operation leaves on its outputs so that `backward()` can find its way
+ * back: the inputs it read, the outputs it wrote, and a closure that turns the outputs'
+ * gradients into the inputs' gradients. One node may have several outputs (a recurrent
+ * pass yields the output sequence and the final states).
+ */
+export interface GradNode {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  backward(): void;
+}
+
+/** Things `new Tensor` accepts as data. Plain arrays are converted to float32. */
+export type TensorData = Float32Array | ArrayLike<number>;
+
+/**
+ * A dense float32 array with a shape, row-major (last index fastest), plus what reverse-mode
+ * differentiation needs: `requiresGrad`, the accumulated `grad`, and the `node` that made it.
+ *
+ * @example
+ * const x = new Tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+ * x.shape;          // [2, 3]
+ * x.get(1, 2);      // 6
+ */
+export class Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  requiresGrad: boolean;
+  grad: Float32Array | null = null;
+  node: GradNode | null = null;
+
+  constructor(data: TensorData, shape?: readonly number[], options: { requiresGrad?: boolean } = {}) {
+    const arr = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+    const sh = shape ? [...shape] : [arr.length];
+    checkShapeValid(sh, 'Tensor');
+    if (sizeOf(sh) !== arr.length) {
+      throw new ShapeError(
+        `Tensor: data has ${arr.length} elements but shape ${formatShape(sh)} needs ${sizeOf(sh)}`,
+      );
+    }
+    this.data = arr;
+    this.shape = Object.freeze(sh);
+    this.requiresGrad = options.requiresGrad ?? false;
+  }
+
+  static zeros(shape: readonly number[], options?: { requiresGrad?: boolean }): Tensor {
+    return new Tensor(new Float32Array(sizeOf(shape)), shape, options);
+  }
+
+  static full(shape: readonly number[], value: number): Tensor {
+    return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Element at a multi-index (bounds-checked; for inspection, not hot loops). */
+  get(...index: number[]): number {
+    return this.data[this.offsetOf(index)]!;
+  }
+
+  private offsetOf(index: readonly number[]): number {
+    if (index.length !== this.shape.length) {
+      throw new ShapeError(`Tensor.get: expected ${this.shape.length} indices, got ${index.length}`);
+    }
+    let off = 0;
+    for (let i = 0; i < index.length; i++) {
+      const k = index[i]!;
+      const d = this.shape[i]!;
+      if (!Number.isInteger(k) || k < 0 || k >= d) {
+        throw new ShapeError(`Tensor.get: index ${k} out of range for axis ${i} of size ${d}`);
+      }
+      off = off * d + k;
+    }
+    return off;
+  }
+
+  /** Nested plain arrays, for printing and tests. */
+  toArray(): unknown {
+    const build = (axis: number, off: number): unknown => {
+      const d = this.shape[axis];
+      if (d === undefined) return this.data[off];
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: d }, (_, i) => build(axis + 1, off + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** A copy that shares no data and records no history. */
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape);
+  }
+
+  /** The same values cut off from the graph: gradients do not flow through it. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** The same data seen with another shape of equal size (no copy, no history). */
+  view(shape: readonly number[]): Tensor {
+    return new Tensor(this.data, shape);
+  }
+
+  /**
+   * Backpropagates from this tensor. A scalar (one element) gets the seed gradient 1;
+   * any other tensor needs an explicit `grad` of its own shape.
+   */
+  backward(grad?: Tensor | Float32Array): void {
+    runBackward(this, grad);
+  }
+
+  toString(): string {
+    return `Tensor(${formatShape(this.shape)})`;
+  }
+}
+
+/** Throws a NonFiniteError naming `what` if `data` holds a NaN or an infinity. */
+export function checkFinite(data: Float32Array, what: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) {
+      throw new NonFiniteError(
+        `${what}: element ${i} is ${v}; inputs must be finite numbers (check the data for missing values)`,
+      );
+    }
+  }
+}
