@@ -43,12 +43,98 @@ export {
 } from './layers/recurrent.js';
 export type { RecurrentOptions, RnnOptions, LstmOptions, GruOptions } from './layers/recurrent-options.js';
 
+// Dense layers and functional ops
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
+export { Dropout } from './layers/dropout.js';
+export { linear, embedding, layerNorm, timeStep } from './autograd/nn-ops.js';
+
+// Losses
+export { crossEntropy, mse, mae, huber, type LossOptions } from './training/losses.js';
+
+// Training: optimisers, clipping, schedules, early stopping, metrics, the trainer
+export { sgd, Sgd, type SgdOptions } from './training/optimizers/sgd.js';
+export { adam, adamW, Adam, type AdamOptions } from './training/optimizers/adam.js';
+export { rmsprop, Rmsprop, type RmspropOptions } from './training/optimizers/rmsprop.js';
+export { BaseOptimizer, type Optimizer, type OptimizerState, type OptimizerMeta } from './training/optimizers/optimizer.js';
+export { makeOptimizer, OPTIMIZER_KINDS, type OptimizerKind } from './training/optimizer-factory.js';
+export type { ParamList } from './training/params.js';
+export type { JsonValue } from './training/json.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './training/clip.js';
+export {
+  stepLR,
+  cosineAnnealing,
+  linearLR,
+  sequential,
+  warmupCosine,
+  type LrTarget,
+  type LrScheduler,
+  type ClosedFormScheduler,
+  type SchedulerState,
+} from './training/schedules.js';
+export { reduceLROnPlateau, ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './training/plateau.js';
+export {
+  earlyStopping,
+  EarlyStopping,
+  type EarlyStoppingOptions,
+  type EarlyStoppingResult,
+  type EarlyStoppingState,
+} from './training/early-stopping.js';
+export {
+  bitsPerCharacter,
+  perplexity,
+  meanSquaredError,
+  rootMeanSquaredError,
+  meanAbsoluteError,
+  meanAbsoluteScaledError,
+  accuracy,
+  confusionMatrix,
+  classificationReport,
+  type Label,
+  type ConfusionMatrix,
+  type ClassScores,
+  type ClassificationReport,
+} from './training/metrics.js';
+export {
+  Trainer,
+  DivergenceError,
+  type TrainerOptions,
+  type TrainerState,
+  type TrainerEvents,
+  type StepEvent,
+  type TrainerOptimizer,
+} from './training/trainer.js';
+
+// Models and tasks
+export { CharLm, pickNext, type CharLmConfig, type SampleOptions } from './models/char-lm.js';
+export { Forecaster, type ForecasterConfig } from './models/forecaster.js';
+export { SequenceClassifier, type ClassifierConfig } from './models/sequence-classifier.js';
+export type { RecurrentConfig } from './models/config.js';
+export { CharLmTask, type CharLmTaskOptions } from './tasks/charlm.js';
+export { ForecastTask, type ForecastTaskOptions } from './tasks/forecast.js';
+export { ClassifyTask, type ClassifyTaskOptions, type ClassifyEncoding } from './tasks/classify.js';
+export { buildTask, type TaskSpec, type SavedData } from './tasks/build.js';
+export { modelFromSpec, type LoadedModel } from './tasks/from-checkpoint.js';
+export { forecastAhead } from './tasks/forecast-ahead.js';
+export { classify, nextCharacters, softmax } from './tasks/predict.js';
+export type { Task, TaskKind, Validation, EvalReport } from './tasks/task.js';
+
+// Data pipelines
+export { Vocabulary, StreamBatcher, decodeText } from './data/text.js';
+export { parseCsv, type CsvTable } from './data/csv.js';
+export { numericColumn, fitScaler, splitByTime, detectSeason, baselineRmse, type Scaler } from './data/series.js';
+export { parseLabelled, tokenize, TokenVocabulary, type LabelledExample } from './data/labelled.js';
+
 // Kernel backends
 export { getBackend, setBackend, registerBackend, listBackends } from './kernels/backend.js';
 export { jsBackend } from './kernels/js/index.js';
 export type { Backend, CellMode } from './kernels/types.js';
 
 // Interop
+export { readSafetensors, writeSafetensors, type ReadSafetensorsOptions, type Float32TensorLike } from './io/safetensors.js';
+export { parseSafetensorsHeader, type SafetensorsHeader, type SafetensorsEntry } from './io/safetensors-header.js';
+export { parseCheckpointConfig, CHECKPOINT_VERSION, type CheckpointConfig } from './io/checkpoint-format.js';
 export {
   parseReferenceCase,
   runReferenceCase,

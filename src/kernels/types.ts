@@ -116,9 +116,34 @@ export interface SequenceGrads {
   readonly dhSteps: Float32Array | null;
 }
 
+/**
+ * Row-major matrix product with leading dimensions, BLAS-style:
+ * C[m, n] = alpha * op(A) op(B) + beta * C (see kernels/js/gemm.ts for the reference).
+ */
+export type GemmFn = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  aOff: number,
+  lda: number,
+  b: Float32Array,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
+) => void;
+
 /** A set of kernels the layers can run on. */
 export interface Backend {
   readonly name: string;
+  /** Matrix product for the dense layers (linear heads); the reference one is used when absent. */
+  readonly gemm?: GemmFn;
   sequenceForward(args: SequenceForwardArgs): SequenceForwardResult;
   sequenceBackward(args: SequenceBackwardArgs): SequenceGrads;
 }

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { buildTask } from '../tasks/build.js';
+import { loadModel, readCheckpointConfig } from './session.js';
+import { printReport } from './report.js';
+import { readFileSync } from 'node:fs';
+import { RecurError } from '../errors.js';
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description("print a checkpoint's metrics on the held-out test part (or on another file) beside the baselines")
+    .argument('<dir>', 'checkpoint directory')
+    .option('--data <file>', 'evaluate on this file instead (split as in training: its test part is scored)')
+    .option('--json', 'print the metrics as one JSON object')
+    .action(async (dir: string, o: { data?: string; json?: boolean }) => {
+      const { config } = await readCheckpointConfig(dir);
+      const path = o.data ?? config.data.path;
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(path);
+      } catch {
+        throw new RecurError('E_IO', `${path}: cannot read the data file${o.data ? '' : ' the checkpoint was trained on; pass --data <file>'}`);
+      }
+      // Encode with what training saved (vocabulary, scalers, labels), whatever the file.
+      const task = buildTask(config.spec, bytes, path, config.saved);
+      const { loaded } = await loadModel(dir);
+      task.model.loadStateDict(loaded.model.stateDict());
+      const metrics = task.evaluate();
+      if (o.json) console.log(JSON.stringify(metrics));
+      else printReport(config.spec.kind, metrics);
+    });
+}

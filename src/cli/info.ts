@@ -1,0 +1,49 @@
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { describeSafetensors } from './info-safetensors.js';
+import { loadModel } from './session.js';
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('describe a checkpoint directory, or list the tensors of a .safetensors file (header only)')
+    .argument('<path>', 'checkpoint directory or .safetensors file')
+    .option('--json', 'print as JSON (checkpoints)')
+    .action(async (path: string, o: { json?: boolean }) => {
+      let isFile = false;
+      try {
+        isFile = statSync(path).isFile();
+      } catch {
+        // not there: loadModel explains below (it also recovers an interrupted save)
+      }
+      if (isFile) {
+        console.log(describeSafetensors(path));
+        return;
+      }
+      const { config, loaded } = await loadModel(path);
+      const m = config.spec.model;
+      const t = config.training.trainer;
+      const info = {
+        task: config.spec.kind,
+        model: `${m.numLayers}x${m.hiddenSize} ${m.cell.toUpperCase()}${m.bidirectional ? ' bidirectional' : ''}`,
+        parameters: loaded.model.parameterCount(),
+        data: config.data.path,
+        steps: t.step,
+        epochs: Number((t.epoch + 0).toFixed(0)),
+        trainingTime: `${Math.round(t.elapsedMs / 1000)} s`,
+        bestValidation: t.best,
+        optimizer: config.training.optimizer.kind,
+        metrics: config.metrics ?? null,
+        saved: config.createdAt,
+        recur: config.recurVersion,
+      };
+      if (o.json) {
+        console.log(JSON.stringify(info));
+        return;
+      }
+      for (const [k, v] of Object.entries(info)) {
+        console.log(`${k.padEnd(15)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
+      }
+      console.log(`${'tensors'.padEnd(15)} ${loaded.model.namedParameters().map(([n, p]) => `${n} [${p.shape.join(', ')}]`).join(', ')}`);
+    });
+}

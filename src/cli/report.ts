@@ -1,0 +1,40 @@
+import { CharLm } from '../models/char-lm.js';
+import type { CharLmTask } from '../tasks/charlm.js';
+import type { EvalReport, Task, TaskKind } from '../tasks/task.js';
+import { Rng } from '../tensor/random.js';
+
+const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
+
+/** Prints a task's test metrics beside its baselines, and a sample for a language model. */
+export function printReport(kind: TaskKind, m: EvalReport, task?: Task): void {
+  const rows: Array<[string, unknown, string]> = [];
+  if (kind === 'charlm') {
+    rows.push(['bits per character (test)', m.bpc, 'recur']);
+    rows.push(['bits per character (test)', m.unigram_bpc, 'unigram baseline']);
+  } else if (kind === 'forecast') {
+    rows.push(['RMSE, one step ahead (test)', m.rmse, 'recur']);
+    rows.push(['RMSE', m.naive_rmse, 'persistence baseline']);
+    rows.push(['RMSE', m.seasonal_naive_rmse, `seasonal-naive baseline (period ${fmt(m.season)})`]);
+    rows.push(['MAE', m.mae, 'recur']);
+    rows.push(['MASE', m.mase, 'recur']);
+    for (const k of Object.keys(m)) if (k.startsWith('rmse_h')) rows.push([`RMSE over ${k.slice(6)} steps`, m[k], 'recur']);
+  } else {
+    rows.push(['accuracy (test)', m.accuracy, 'recur']);
+    rows.push(['accuracy (test)', m.majority_accuracy, 'majority-class baseline']);
+  }
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log('');
+  for (const [name, v, who] of rows) console.log(`  ${name.padEnd(w)}  ${fmt(v).padStart(9)}  ${who}`);
+  if (kind === 'classify' && Array.isArray(m.labels) && Array.isArray(m.confusion)) {
+    const labels = m.labels as string[];
+    const lw = Math.max(6, ...labels.map((l) => l.length));
+    console.log(`\n  confusion matrix (rows: true, columns: predicted)\n  ${''.padEnd(lw)} ${labels.map((l) => l.padStart(lw)).join(' ')}`);
+    (m.confusion as number[][]).forEach((row, i) => console.log(`  ${labels[i]!.padEnd(lw)} ${row.map((c) => String(c).padStart(lw)).join(' ')}`));
+  }
+  if (kind === 'charlm' && task && task.model instanceof CharLm) {
+    const t = task as CharLmTask;
+    const ids = t.model.sample({ length: 300, temperature: 0.8, prime: t.vocab.encode('The '), rng: new Rng(1) });
+    console.log(`\n  sample (temperature 0.8):\n  The ${t.vocab.decode(ids).replace(/\n/g, '\n  ')}`);
+  }
+  console.log('');
+}

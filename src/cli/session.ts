@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FormatError, RecurError } from '../errors.js';
+import { CHECKPOINT_VERSION, parseCheckpointConfig, type CheckpointConfig } from '../io/checkpoint-format.js';
+import { resolveCheckpointDir, writeDirAtomic } from '../io/atomic-write.js';
+import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
+import { buildTask, type TaskSpec } from '../tasks/build.js';
+import { modelFromSpec, type LoadedModel } from '../tasks/from-checkpoint.js';
+import type { Task } from '../tasks/task.js';
+import { makeOptimizer, type OptimizerKind } from '../training/optimizer-factory.js';
+import type { Optimizer, OptimizerState } from '../training/optimizers/optimizer.js';
+import { Trainer, type TrainerOptions } from '../training/trainer.js';
+import { lineChartSvg, PALETTE } from './svg-chart.js';
+
+/** How long and how to train: what --resume must keep. */
+export interface RunPlan {
+  epochs?: number;
+  timeLimitMs?: number;
+  maxSteps?: number;
+  lr: number;
+  schedule: 'cosine' | 'constant';
+  warmupSteps: number;
+  clipNorm: number;
+  evalEvery: number;
+  patience: number;
+  optimizer: OptimizerKind;
+  weightDecay?: number;
+}
+
+export interface Session {
+  spec: TaskSpec;
+  plan: RunPlan;
+  dataPath: string;
+  dataBytes: number;
+  task: Task;
+  optimizer: Optimizer;
+  trainer: Trainer;
+}
+
+function readData(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RecurError('E_IO', code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, expected a data file` : `${path}: ${(e as Error).message}`);
+  }
+}
+
+function trainerOptions(plan: RunPlan): TrainerOptions {
+  return {
+    epochs: plan.epochs,
+    timeLimitMs: plan.timeLimitMs,
+    maxSteps: plan.maxSteps,
+    lr: plan.lr,
+    schedule: plan.schedule,
+    warmupSteps: plan.warmupSteps,
+    clipNorm: plan.clipNorm,
+    evalEvery: plan.evalEvery,
+    patience: plan.patience,
+  };
+}
+
+/** A new training session on a data file. */
+export function startSession(spec: TaskSpec, plan: RunPlan, dataPath: string): Session {
+  const bytes = readData(dataPath);
+  const task = buildTask(spec, bytes, dataPath);
+  const optimizer = makeOptimizer(plan.optimizer, task.model.namedParameters(), plan.lr, plan.weightDecay);
+  const trainer = new Trainer(task, optimizer, trainerOptions(plan));
+  return { spec, plan, dataPath: resolve(dataPath), dataBytes: bytes.length, task, optimizer, trainer };
+}
+
+/** Reads and checks a checkpoint directory's config.json (after crash recovery of its path). */
+export async function readCheckpointConfig(dir: string): Promise<{ dir: string; config: CheckpointConfig }> {
+  let real: string;
+  try {
+    real = await resolveCheckpointDir(dir);
+  } catch {
+    throw new RecurError('E_IO', `${dir}: no checkpoint directory here; train one with 'recur train <data> --out ${dir}'`);
+  }
+  const path = join(real, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new FormatError(`${path}: missing; ${dir} is not a checkpoint directory written by 'recur train'`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return { dir: real, config: parseCheckpointConfig(json, path) };
+}
+
+/** A checkpoint's model with its weights, without the training data. */
+export async function loadModel(dir: string): Promise<{ config: CheckpointConfig; loaded: LoadedModel }> {
+  const { dir: real, config } = await readCheckpointConfig(dir);
+  const loaded = modelFromSpec(config.spec, config.saved, join(real, 'config.json'));
+  const weightsPath = join(real, 'model.safetensors');
+  loaded.model.loadStateDict(readSafetensors(readData(weightsPath), weightsPath));
+  return { config, loaded };
+}
+
+/** Continues a session from its checkpoint, on the same data file. */
+export async function resumeSession(dir: string, dataOverride?: string): Promise<Session> {
+  const { dir: real, config } = await readCheckpointConfig(dir);
+  const dataPath = dataOverride ?? config.data.path;
+  const bytes = readData(dataPath);
+  if (bytes.length !== config.data.bytes) {
+    throw new FormatError(`${dataPath}: has ${bytes.length} bytes but the checkpoint was trained on ${config.data.bytes}; resume needs the same data file`);
+  }
+  const spec = config.spec;
+  const plan = config.training.plan as unknown as RunPlan;
+  const task = buildTask(spec, bytes, dataPath, config.saved);
+  const weightsPath = join(real, 'model.safetensors');
+  task.model.loadStateDict(readSafetensors(readData(weightsPath), weightsPath));
+  const statePath = join(real, 'state.safetensors');
+  const state = readSafetensors(readData(statePath), statePath);
+  const pick = (prefix: string) =>
+    Object.fromEntries(Object.entries(state).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t.data]));
+  const optimizer = makeOptimizer(plan.optimizer, task.model.namedParameters(), plan.lr, plan.weightDecay);
+  optimizer.setState({ meta: config.training.optimizer.state as unknown as OptimizerState['meta'], buffers: pick('optim.') });
+  task.setState({ json: config.training.task, tensors: pick('task.') });
+  const trainer = new Trainer(task, optimizer, trainerOptions(plan));
+  trainer.state = structuredClone(config.training.trainer);
+  return { spec, plan, dataPath, dataBytes: bytes.length, task, optimizer, trainer };
+}
+
+/** Writes the session as a checkpoint directory, atomically (old or new survives any crash). */
+export async function saveSession(dir: string, s: Session, metrics?: Record<string, unknown>): Promise<void> {
+  const optState = s.optimizer.getState();
+  const taskState = s.task.getState();
+  const stateTensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [k, v] of Object.entries(optState.buffers)) stateTensors[`optim.${k}`] = { shape: [v.length], data: v };
+  for (const [k, v] of Object.entries(taskState.tensors)) stateTensors[`task.${k}`] = { shape: [v.length], data: v };
+  const config: CheckpointConfig = {
+    format: 'recur-checkpoint',
+    version: CHECKPOINT_VERSION,
+    spec: s.spec,
+    data: { path: s.dataPath, bytes: s.dataBytes },
+    saved: s.task.describe(),
+    training: {
+      trainer: s.trainer.state,
+      optimizer: { kind: s.optimizer.kind, options: {}, state: optState.meta as unknown as Record<string, unknown> },
+      plan: s.plan as unknown as Record<string, unknown>,
+      task: taskState.json,
+    },
+    ...(metrics ? { metrics } : {}),
+    createdAt: new Date().toISOString(),
+    recurVersion: recurVersion(),
+  };
+  const history = s.trainer.state.history;
+  const csv = ['step,loss,val', ...history.map((h) => `${h.step},${Number.isFinite(h.loss) ? h.loss : ''},${h.val ?? ''}`)].join('\n') + '\n';
+  await writeDirAtomic(dir, {
+    'model.safetensors': writeSafetensors(s.task.model.stateDict(), { format: 'pt', task: s.spec.kind }),
+    'state.safetensors': writeSafetensors(stateTensors),
+    'config.json': JSON.stringify(config, null, 2) + '\n',
+    'loss.csv': csv,
+    'loss.svg': lossChart(history),
+  });
+}
+
+function lossChart(history: Array<{ step: number; loss: number; val?: number }>): string {
+  return lineChartSvg(
+    [
+      { label: 'training loss', points: history.filter((h) => Number.isFinite(h.loss)).map((h) => [h.step, h.loss]), color: PALETTE[0]! },
+      { label: 'validation', points: history.filter((h) => h.val !== undefined).map((h) => [h.step, h.val!]), color: PALETTE[1]!, dashed: true },
+    ],
+    { title: 'Training curve', xLabel: 'step', yLabel: 'loss / validation metric' },
+  );
+}
+
+let cachedVersion: string | null = null;
+function recurVersion(): string {
+  if (cachedVersion === null) {
+    try {
+      cachedVersion = String((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+    } catch {
+      cachedVersion = 'unknown';
+    }
+  }
+  return cachedVersion;
+}

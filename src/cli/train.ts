@@ -1,0 +1,226 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { OptionError } from '../errors.js';
+import type { TaskSpec } from '../tasks/build.js';
+import type { TaskKind } from '../tasks/task.js';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
+import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
+import { attachProgress, formatSeconds } from './progress.js';
+import { printReport } from './report.js';
+import { resumeSession, saveSession, startSession, type RunPlan, type Session } from './session.js';
+
+/** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
+const DEFAULTS: Record<TaskKind, { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; evalEvery: number }> = {
+  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, evalEvery: 200 },
+  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, evalEvery: 0 },
+  classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, evalEvery: 0 },
+};
+
+/** The bundled default text for `recur train` with no data file. */
+export const BUNDLED_TEXT = fileURLToPath(new URL('../../data/moby_dick.txt', import.meta.url));
+
+interface TrainFlags {
+  task: TaskKind;
+  model: 'lstm' | 'gru' | 'rnn';
+  hidden?: number;
+  layers?: number;
+  embedding?: number;
+  dropout?: number;
+  bidirectional?: boolean;
+  forgetBias?: number;
+  epochs?: number;
+  time?: number;
+  steps?: number;
+  batch?: number;
+  seqLen?: number;
+  lr?: number;
+  schedule: 'cosine' | 'constant';
+  warmup: number;
+  clip: number;
+  optimizer: OptimizerKind;
+  weightDecay?: number;
+  evalEvery?: number;
+  patience: number;
+  valFraction: number;
+  testFraction?: number;
+  out?: string;
+  resume?: boolean;
+  seed: number;
+  threads?: number;
+  json?: boolean;
+  quiet?: boolean;
+  column?: string;
+  features?: string[];
+  missing: 'error' | 'interpolate';
+  transform: 'auto' | 'none' | 'log';
+  window?: number;
+  horizon: number;
+  season: number;
+  tokens: 'char' | 'word';
+  inputField?: string;
+  labelField?: string;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a model on a text file (charlm), a CSV time series (forecast) or labelled sequences (classify)')
+    .argument('[data]', 'data file; default: the bundled Moby Dick text (charlm)')
+    .addOption(new Option('--task <task>', 'what to learn').choices(['charlm', 'forecast', 'classify']).default('charlm'))
+    .addOption(new Option('--model <cell>', 'recurrent cell').choices(['lstm', 'gru', 'rnn']).default('lstm'))
+    .option('--hidden <n>', 'hidden units per layer', parsePositiveInt)
+    .option('--layers <n>', 'stacked recurrent layers', parsePositiveInt)
+    .option('--embedding <n>', 'embedding size for characters or tokens', parsePositiveInt)
+    .option('--dropout <p>', 'dropout between recurrent layers', parseFraction)
+    .option('--bidirectional', 'read sequences both ways (classify)')
+    .option('--forget-bias <b>', 'initial LSTM forget-gate bias', parseNumberIn(-10, 10))
+    .option('--epochs <n>', 'passes over the training data', parsePositiveInt)
+    .option('--time <duration>', 'training time budget, e.g. 90s, 10m, 1h', parseDuration)
+    .option('--steps <n>', 'optimiser steps', parsePositiveInt)
+    .option('--batch <n>', 'sequences per batch', parsePositiveInt)
+    .option('--seq-len <n>', 'charlm: steps per truncated-BPTT window; classify: longest sequence kept', parsePositiveInt)
+    .option('--lr <x>', 'peak learning rate', parseNumberIn(1e-8, 10))
+    .addOption(new Option('--schedule <s>', 'learning-rate schedule').choices(['cosine', 'constant']).default('cosine'))
+    .option('--warmup <steps>', 'linear warm-up steps', parseNonNegativeInt, 0)
+    .option('--clip <norm>', 'clip the gradient norm (0 = off)', parseNumberIn(0, 1e6), 5)
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices([...OPTIMIZER_KINDS]).default('adam'))
+    .option('--weight-decay <x>', 'weight decay (default 0; 1e-2 with adamw)', parseNumberIn(0, 1))
+    .option('--eval-every <steps>', 'validate every N steps (0 = each epoch)', parseNonNegativeInt)
+    .option('--patience <n>', 'stop after N validations without improvement (0 = never)', parseNonNegativeInt, 0)
+    .option('--val-fraction <f>', 'part held out for validation', parseFraction, 0.1)
+    .option('--test-fraction <f>', 'last part held out for testing (default: charlm 0.1, forecast 1/3, classify 0.2)', parseFraction)
+    .option('--out <dir>', 'checkpoint directory (default runs/<task>-<time>)')
+    .option('--resume', 'continue the checkpoint in --out where it stopped')
+    .option('--seed <n>', 'random seed', parseNonNegativeInt, 0)
+    .option('--threads <n>', 'worker threads for the kernels', parsePositiveInt)
+    .option('--json', 'machine-readable progress: one JSON object per line on stdout')
+    .option('--quiet', 'no progress bar')
+    .option('--column <name>', 'forecast: the column to predict (default: the last non-date column)')
+    .option('--features <names>', 'forecast: extra input columns, comma-separated', parseList)
+    .addOption(new Option('--missing <how>', 'forecast: missing values').choices(['error', 'interpolate']).default('error'))
+    .addOption(new Option('--transform <t>', 'forecast: model log(y) for positive, growing series').choices(['auto', 'none', 'log']).default('auto'))
+    .option('--window <n>', 'forecast: past steps the model reads', parsePositiveInt)
+    .option('--horizon <n>', 'forecast: future steps predicted at once', parsePositiveInt, 1)
+    .option('--season <n>', 'forecast: seasonal period for the seasonal-naive baseline (0 = detect)', parseNonNegativeInt, 0)
+    .addOption(new Option('--tokens <kind>', 'classify: character or word tokens').choices(['char', 'word']).default('char'))
+    .option('--input-field <name>', 'classify: field or column with the text or sequence')
+    .option('--label-field <name>', 'classify: field or column with the label')
+    .action(async (data: string | undefined, flags: TrainFlags) => {
+      await runTrain(data, flags);
+    });
+}
+
+function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
+  const d = DEFAULTS[flags.task];
+  if (flags.task !== 'classify' && flags.bidirectional) throw new OptionError('--bidirectional is for --task classify only');
+  const spec: TaskSpec = {
+    kind: flags.task,
+    model: {
+      cell: flags.model,
+      hiddenSize: flags.hidden ?? d.hidden,
+      numLayers: flags.layers ?? d.layers,
+      dropout: flags.dropout ?? d.dropout,
+      bidirectional: flags.bidirectional ?? false,
+      forgetBias: flags.forgetBias ?? null,
+      embeddingDim: flags.embedding ?? d.embedding,
+    },
+    batchSize: flags.batch ?? d.batch,
+    seed: flags.seed,
+    valFraction: flags.valFraction,
+    testFraction: flags.testFraction ?? (flags.task === 'forecast' ? 1 / 3 : flags.task === 'classify' ? 0.2 : 0.1),
+    seqLen: flags.seqLen ?? d.seqLen,
+    column: flags.column,
+    features: flags.features,
+    missing: flags.missing,
+    transform: flags.transform,
+    window: flags.window,
+    horizon: flags.horizon,
+    season: flags.season,
+    tokens: flags.tokens,
+    inputField: flags.inputField,
+    labelField: flags.labelField,
+  };
+  const limited = flags.epochs !== undefined || flags.time !== undefined || flags.steps !== undefined;
+  const plan: RunPlan = {
+    epochs: flags.epochs ?? (limited ? undefined : d.epochs),
+    timeLimitMs: flags.time ?? (limited ? undefined : d.timeMs),
+    maxSteps: flags.steps,
+    lr: flags.lr ?? d.lr,
+    schedule: flags.schedule,
+    warmupSteps: flags.warmup,
+    clipNorm: flags.clip,
+    evalEvery: flags.evalEvery ?? d.evalEvery,
+    patience: flags.patience,
+    optimizer: flags.optimizer,
+    weightDecay: flags.weightDecay,
+  };
+  return { spec, plan };
+}
+
+async function runTrain(data: string | undefined, flags: TrainFlags): Promise<void> {
+  if (flags.threads !== undefined) await applyThreads(flags.threads);
+  let session: Session;
+  let out: string;
+  if (flags.resume) {
+    if (!flags.out) throw new OptionError('--resume needs --out <dir>: the checkpoint to continue');
+    out = flags.out;
+    session = await resumeSession(out, data);
+  } else {
+    const { spec, plan } = specFrom(flags);
+    if (data === undefined && spec.kind !== 'charlm') throw new OptionError(`--task ${spec.kind} needs a data file`);
+    const path = data ?? BUNDLED_TEXT;
+    out = flags.out ?? `runs/${spec.kind}-${new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19)}`;
+    if (existsSync(`${out}/config.json`)) {
+      throw new OptionError(`${out} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
+    }
+    session = startSession(spec, plan, path);
+  }
+  const { trainer, task } = session;
+  const log = (msg: string) => (flags.json ? undefined : console.error(msg));
+  log(
+    `recur: ${session.spec.kind} with a ${session.spec.model.numLayers}x${session.spec.model.hiddenSize} ${session.spec.model.cell.toUpperCase()} ` +
+      `(${task.model.parameterCount().toLocaleString('en')} parameters) on ${session.dataPath}; checkpoints in ${out}`,
+  );
+  let saving: Promise<void> = Promise.resolve();
+  trainer.on('checkpoint', () => {
+    // Snapshot now (the trainer goes on mutating), write in order.
+    saving = saving.then(() => saveSession(out, session));
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    log('\nrecur: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
+    trainer.stop();
+  };
+  process.on('SIGINT', onSigint);
+  const stopProgress = attachProgress(trainer, { json: !!flags.json, quiet: flags.quiet });
+  try {
+    await trainer.run();
+  } finally {
+    stopProgress();
+    process.off('SIGINT', onSigint);
+    await saving;
+  }
+  if (interrupts > 0) {
+    log(`recur: stopped at step ${trainer.state.step}; resume with: recur train --resume --out ${out}`);
+    return;
+  }
+  const metrics = task.evaluate();
+  await saveSession(out, session, metrics);
+  if (flags.json) console.log(JSON.stringify({ event: 'done', step: trainer.state.step, out, ...metrics }));
+  else {
+    log(`recur: trained ${trainer.state.step} steps in ${formatSeconds(trainer.state.elapsedMs / 1000)}`);
+    printReport(session.spec.kind, metrics, task);
+    log(`checkpoint: ${out}  (loss curve: ${out}/loss.svg)`);
+  }
+}
+
+/** Sets the kernel thread count when the backend supports threads. */
+async function applyThreads(n: number): Promise<void> {
+  const { getBackend } = await import('../kernels/backend.js');
+  const backend = getBackend() as { setThreads?: (n: number) => void };
+  if (backend.setThreads) backend.setThreads(n);
+}

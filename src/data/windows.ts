@@ -1,0 +1,85 @@
+import { FormatError } from '../errors.js';
+import { fitScaler, type Scaler } from './series.js';
+
+/**
+ * How a forecaster sees a series: each step's features are the scaled level, the scaled
+ * change since the previous step, and any extra columns scaled; the targets are the changes
+ * of the next `horizon` steps from the last seen value, scaled. Modelling changes rather than
+ * levels lets a network extrapolate trends it never saw in the training range.
+ * Every scaler is fitted on the training part only.
+ */
+export interface SeriesEncoding {
+  /** 'log' models log(y) (for positive series whose swings grow with their level). */
+  transform: 'none' | 'log';
+  level: Scaler;
+  change: Scaler;
+  extras: Scaler[];
+}
+
+export function applyTransform(y: ArrayLike<number>, transform: 'none' | 'log'): Float64Array {
+  return Float64Array.from({ length: y.length }, (_, i) => (transform === 'log' ? Math.log(y[i]!) : y[i]!));
+}
+
+export function invertTransform(v: number, transform: 'none' | 'log'): number {
+  return transform === 'log' ? Math.exp(v) : v;
+}
+
+/** 'auto' picks log for strictly positive series spanning at least a factor of 3 in training. */
+export function chooseTransform(y: ArrayLike<number>, trainEnd: number, requested: 'auto' | 'none' | 'log', what: string): 'none' | 'log' {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < y.length; i++) {
+    min = Math.min(min, y[i]!);
+    max = Math.max(max, y[i]!);
+  }
+  if (requested === 'log' && min <= 0) throw new FormatError(`${what}: the log transform needs positive values; the smallest is ${min}`);
+  if (requested !== 'auto') return requested;
+  let tmin = Infinity;
+  let tmax = -Infinity;
+  for (let i = 0; i < trainEnd; i++) {
+    tmin = Math.min(tmin, y[i]!);
+    tmax = Math.max(tmax, y[i]!);
+  }
+  return min > 0 && tmax / tmin >= 3 ? 'log' : 'none';
+}
+
+/** Fits the encoding on steps [0, trainEnd) of the transformed target and extras. */
+export function fitEncoding(z: Float64Array, extras: Float64Array[], trainEnd: number, transform: 'none' | 'log', names: string[]): SeriesEncoding {
+  const changes = Float64Array.from({ length: trainEnd - 1 }, (_, i) => z[i + 1]! - z[i]!);
+  return {
+    transform,
+    level: fitScaler(z.subarray(0, trainEnd), `column '${names[0]}'`),
+    change: fitScaler(changes, `changes of column '${names[0]}'`),
+    extras: extras.map((e, k) => fitScaler(e.subarray(0, trainEnd), `column '${names[k + 1]}'`)),
+  };
+}
+
+/** Features per step: level, change, extras. */
+export function featureCount(enc: SeriesEncoding): number {
+  return 2 + enc.extras.length;
+}
+
+/**
+ * Input features of the window ending just before step t: [window, features], flattened
+ * into `out` at `offset`. Needs t - window - 1 >= 0.
+ */
+export function encodeWindow(z: Float64Array, extras: Float64Array[], enc: SeriesEncoding, t: number, window: number, out: Float32Array, offset: number): void {
+  const F = featureCount(enc);
+  for (let s = 0; s < window; s++) {
+    const i = t - window + s;
+    const o = offset + s * F;
+    out[o] = (z[i]! - enc.level.mean) / enc.level.std;
+    out[o + 1] = (z[i]! - z[i - 1]! - enc.change.mean) / enc.change.std;
+    extras.forEach((e, k) => (out[o + 2 + k] = (e[i]! - enc.extras[k]!.mean) / enc.extras[k]!.std));
+  }
+}
+
+/** Scaled targets: the changes of steps t .. t+horizon-1 from step t-1. */
+export function encodeTargets(z: Float64Array, enc: SeriesEncoding, t: number, horizon: number, out: Float32Array, offset: number): void {
+  for (let k = 0; k < horizon; k++) out[offset + k] = (z[t + k]! - z[t - 1]! - enc.change.mean) / enc.change.std;
+}
+
+/** Back from a scaled predicted change to the series' units, given the last seen (transformed) value. */
+export function decodePrediction(pred: number, lastZ: number, enc: SeriesEncoding): number {
+  return invertTransform(lastZ + pred * enc.change.std + enc.change.mean, enc.transform);
+}

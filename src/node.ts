@@ -1,0 +1,16 @@
+/**
+ * recur's Node-only helpers (files on disk), kept out of the browser-safe root entry.
+ *
+ * @example
+ * import { lstm } from 'recur';
+ * import { loadSafetensorsFile, saveSafetensorsFile } from 'recur/node';
+ *
+ * const layer = lstm({ inputSize: 8, hiddenSize: 32 });
+ * layer.loadStateDict(await loadSafetensorsFile('weights.safetensors'), { prefix: 'rnn.' , strict: false });
+ * await saveSafetensorsFile('out.safetensors', layer.stateDict());
+ *
+ * @module
+ */
+export { loadSafetensorsFile, saveSafetensorsFile, inspectSafetensorsFile } from './io/safetensors-file.js';
+export { writeFileAtomic, writeDirAtomic, resolveCheckpointDir, recoverDirAtomic } from './io/atomic-write.js';
+export { loadModel, startSession, resumeSession, saveSession, readCheckpointConfig, type Session, type RunPlan } from './cli/session.js';

@@ -1,0 +1,115 @@
+import { OptionError } from '../errors.js';
+import { parseCsv } from '../data/csv.js';
+import { parseLabelled } from '../data/labelled.js';
+import { numericColumn } from '../data/series.js';
+import { decodeText, Vocabulary } from '../data/text.js';
+import { applyTransform, chooseTransform, type SeriesEncoding } from '../data/windows.js';
+import { splitByTime } from '../data/series.js';
+import type { RecurrentConfig } from '../models/config.js';
+import { CharLmTask } from './charlm.js';
+import { ClassifyTask, type ClassifyEncoding } from './classify.js';
+import { ForecastTask } from './forecast.js';
+import type { Task, TaskKind } from './task.js';
+
+/**
+ * Everything needed to rebuild a task from its data file: saved in a checkpoint's
+ * config.json, so `--resume`, `eval`, `sample` and `forecast` see exactly what training saw.
+ */
+export interface TaskSpec {
+  kind: TaskKind;
+  model: RecurrentConfig & { embeddingDim: number };
+  batchSize: number;
+  seed: number;
+  valFraction: number;
+  testFraction: number;
+  /** charlm: steps per truncated-BPTT window; classify: longest sequence kept. */
+  seqLen: number;
+  /** forecast */
+  column?: string;
+  features?: string[];
+  missing?: 'error' | 'interpolate';
+  transform?: 'auto' | 'none' | 'log';
+  window?: number;
+  horizon?: number;
+  season?: number;
+  /** classify */
+  tokens?: 'char' | 'word';
+  inputField?: string;
+  labelField?: string;
+}
+
+/** Data a checkpoint keeps so a task is rebuilt identically (e.g. the vocabulary of the training text). */
+export interface SavedData {
+  vocab?: string[];
+  unknown?: number;
+  /** forecast: SeriesEncoding; classify: ClassifyEncoding */
+  encoding?: unknown;
+}
+
+/** Builds the task a spec describes on the bytes of its data file. */
+export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, saved: SavedData = {}): Task {
+  switch (spec.kind) {
+    case 'charlm': {
+      const text = decodeText(bytes, source);
+      const vocab = saved.vocab ? new Vocabulary(saved.vocab, saved.unknown ?? 0) : undefined;
+      return new CharLmTask(
+        text,
+        {
+          model: spec.model,
+          batchSize: spec.batchSize,
+          seqLen: spec.seqLen,
+          valFraction: spec.valFraction,
+          testFraction: spec.testFraction,
+          seed: spec.seed,
+        },
+        vocab,
+      );
+    }
+    case 'forecast': {
+      const table = parseCsv(decodeText(bytes, source), source);
+      const column = spec.column ?? defaultColumn(table.header, source);
+      const names = [column, ...(spec.features ?? [])];
+      const [y, ...extras] = names.map((n) => numericColumn(table, n, source, spec.missing ?? 'error'));
+      const options = {
+        model: spec.model,
+        window: spec.window ?? 12,
+        horizon: spec.horizon ?? 1,
+        batchSize: spec.batchSize,
+        valFraction: spec.valFraction,
+        testFraction: spec.testFraction,
+        season: spec.season ?? 0,
+        seed: spec.seed,
+      };
+      if (saved.encoding) {
+        // Encode exactly as in training (scalers fitted on the training data, not on this file).
+        const encoding = saved.encoding as SeriesEncoding;
+        return new ForecastTask({ y: y!, z: applyTransform(y!, encoding.transform), extras, names }, encoding, options);
+      }
+      const split = splitByTime(y!.length, spec.valFraction, spec.testFraction);
+      const transform = chooseTransform(y!, split.trainEnd, spec.transform ?? 'auto', `column '${column}'`);
+      return ForecastTask.fit({ y: y!, extras, names }, transform, options);
+    }
+    case 'classify': {
+      const examples = parseLabelled(decodeText(bytes, source), source, { input: spec.inputField, label: spec.labelField });
+      return new ClassifyTask(examples, {
+        model: spec.model,
+        tokens: spec.tokens ?? 'char',
+        maxLen: spec.seqLen,
+        batchSize: spec.batchSize,
+        testFraction: spec.testFraction,
+        valFraction: spec.valFraction,
+        seed: spec.seed,
+      }, saved.encoding as ClassifyEncoding | undefined);
+    }
+    default:
+      throw new OptionError(`unknown task '${String((spec as { kind: unknown }).kind)}'; use charlm, forecast or classify`);
+  }
+}
+
+/** The last column, unless it looks like a date or time column: then the one before it. */
+function defaultColumn(header: string[], source: string): string {
+  const candidates = header.filter((h) => !/^(date|time|timestamp|year|month|day|week)$/i.test(h));
+  const pick = candidates[candidates.length - 1];
+  if (!pick) throw new OptionError(`${source}: no value column found; name one with --column`);
+  return pick;
+}

@@ -1,0 +1,196 @@
+import { noGrad } from '../autograd/graph.js';
+import { FormatError } from '../errors.js';
+import { baselineRmse, detectSeason, splitByTime, type TimeSplit } from '../data/series.js';
+import {
+  applyTransform,
+  decodePrediction,
+  encodeTargets,
+  encodeWindow,
+  featureCount,
+  fitEncoding,
+  type SeriesEncoding,
+} from '../data/windows.js';
+import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
+import { Rng } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { mse } from '../training/losses.js';
+import type { BatchLoss, EvalReport, Task, TaskState, Validation } from './task.js';
+
+export interface ForecastTaskOptions {
+  model: Omit<ForecasterConfig, 'inputSize' | 'horizon'>;
+  /** Past steps the model reads. */
+  window: number;
+  /** Future steps predicted at once. */
+  horizon: number;
+  batchSize: number;
+  valFraction: number;
+  testFraction: number;
+  /** Seasonal period for the seasonal-naive baseline (and MASE); 0 = detect. */
+  season: number;
+  seed: number;
+}
+
+/** A series ready for a forecaster: target (transformed) and extra columns, with names. */
+export interface PreparedSeries {
+  /** Target in model space (log when encoding.transform is 'log'). */
+  z: Float64Array;
+  /** Target in its own units. */
+  y: Float64Array;
+  extras: Float64Array[];
+  names: string[];
+}
+
+/**
+ * Time-series forecasting: windows of past steps -> the next `horizon` values. Split by
+ * time into train / validation / test; scalers fitted on the training part only; one-step
+ * forecasts on the test part compared with persistence and seasonal-naive baselines.
+ */
+export class ForecastTask implements Task {
+  readonly kind = 'forecast' as const;
+  readonly model: Forecaster;
+  readonly split: TimeSplit;
+  readonly season: number;
+  private readonly trainStarts: number[];
+
+  constructor(
+    readonly series: PreparedSeries,
+    readonly encoding: SeriesEncoding,
+    readonly options: ForecastTaskOptions,
+  ) {
+    const n = series.z.length;
+    this.split = splitByTime(n, options.valFraction, options.testFraction);
+    const first = options.window + 1;
+    this.trainStarts = [];
+    for (let t = first; t + options.horizon <= this.split.trainEnd; t++) this.trainStarts.push(t);
+    if (this.trainStarts.length < 2 || this.split.valEnd - this.split.trainEnd < 1 || n - this.split.valEnd < 1) {
+      throw new FormatError(
+        `${n} rows are too few for window ${options.window} and horizon ${options.horizon} with the validation and test parts; ` +
+          `use a shorter --window or --horizon, or more data`,
+      );
+    }
+    this.season = options.season > 0 ? options.season : detectSeason(series.y.subarray(0, this.split.trainEnd), 60);
+    const config: ForecasterConfig = { ...options.model, inputSize: featureCount(encoding), horizon: options.horizon };
+    this.model = new Forecaster(config, options.seed);
+  }
+
+  /** Prepares and encodes a series (fitting the scalers on the training part). */
+  static fit(series: Omit<PreparedSeries, 'z'>, transform: 'none' | 'log', options: ForecastTaskOptions): ForecastTask {
+    const z = applyTransform(series.y, transform);
+    const split = splitByTime(z.length, options.valFraction, options.testFraction);
+    const enc = fitEncoding(z, series.extras, split.trainEnd, transform, series.names);
+    return new ForecastTask({ ...series, z }, enc, options);
+  }
+
+  batchesPerEpoch(): number {
+    return Math.ceil(this.trainStarts.length / this.options.batchSize);
+  }
+
+  startEpoch(): void {}
+
+  /** Window starts of one epoch, shuffled by a generator seeded from the epoch (so resume needs no RNG state). */
+  private order(epoch: number): number[] {
+    const rng = new Rng(this.options.seed * 7919 + epoch);
+    const order = [...this.trainStarts];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  }
+
+  trainBatch(epoch: number, index: number): BatchLoss {
+    const starts = this.order(epoch).slice(index * this.options.batchSize, (index + 1) * this.options.batchSize);
+    const { x, targets } = this.batch(starts);
+    return { loss: mse(this.model.forward(x), targets), timesteps: starts.length * this.options.window };
+  }
+
+  private batch(starts: readonly number[]): { x: Tensor; targets: Float32Array } {
+    const { window: W, horizon: h } = this.options;
+    const F = featureCount(this.encoding);
+    const x = new Float32Array(starts.length * W * F);
+    const targets = new Float32Array(starts.length * h);
+    starts.forEach((t, b) => {
+      encodeWindow(this.series.z, this.series.extras, this.encoding, t, W, x, b * W * F);
+      if (t + h <= this.series.z.length) encodeTargets(this.series.z, this.encoding, t, h, targets, b * h);
+    });
+    return { x: new Tensor(x, [starts.length, W, F]), targets };
+  }
+
+  /** Predictions (series units) of steps t .. t+horizon-1 for each window start t. */
+  predictFrom(starts: readonly number[]): Float64Array[] {
+    return noGrad(() => {
+      const wasTraining = this.model.training;
+      this.model.eval();
+      const pred = this.model.forward(this.batch(starts).x);
+      this.model.train(wasTraining);
+      const h = this.options.horizon;
+      return starts.map((t, b) =>
+        Float64Array.from({ length: h }, (_, k) => decodePrediction(pred.data[b * h + k]!, this.series.z[t - 1]!, this.encoding)),
+      );
+    });
+  }
+
+  /** One-step and full-horizon errors of forecasts for steps [from, to). */
+  errors(from: number, to: number): { rmse: number; mae: number; horizonRmse: number } {
+    const starts: number[] = [];
+    for (let t = Math.max(from, this.options.window + 1); t < to; t++) starts.push(t);
+    const preds = this.predictFrom(starts);
+    let se = 0;
+    let ae = 0;
+    let hse = 0;
+    let hn = 0;
+    starts.forEach((t, i) => {
+      const p = preds[i]!;
+      const d = p[0]! - this.series.y[t]!;
+      se += d * d;
+      ae += Math.abs(d);
+      for (let k = 0; k < p.length && t + k < to; k++) {
+        hse += (p[k]! - this.series.y[t + k]!) ** 2;
+        hn++;
+      }
+    });
+    return { rmse: Math.sqrt(se / starts.length), mae: ae / starts.length, horizonRmse: Math.sqrt(hse / hn) };
+  }
+
+  validate(): Validation {
+    const { rmse } = this.errors(this.split.trainEnd, this.split.valEnd);
+    return { name: 'val_rmse', value: rmse, mode: 'min', metrics: { val_rmse: rmse } };
+  }
+
+  evaluate(): EvalReport {
+    const { valEnd, n, trainEnd } = this.split;
+    const e = this.errors(valEnd, n);
+    const base = baselineRmse(this.series.y, valEnd, n, this.season);
+    // MASE: test MAE over the in-sample MAE of one-step persistence on the training part.
+    let scale = 0;
+    for (let t = 1; t < trainEnd; t++) scale += Math.abs(this.series.y[t]! - this.series.y[t - 1]!);
+    scale /= trainEnd - 1;
+    const out: Record<string, number> = {
+      rmse: e.rmse,
+      mse: e.rmse * e.rmse,
+      mae: e.mae,
+      mase: e.mae / scale,
+      naive_rmse: base.naive,
+      seasonal_naive_rmse: base.seasonalNaive,
+      season: this.season,
+      test_points: n - valEnd,
+    };
+    if (this.options.horizon > 1) out[`rmse_h${this.options.horizon}`] = e.horizonRmse;
+    return out;
+  }
+
+  /** Forecast of the `horizon` steps after the end of the series. */
+  forecastNext(): Float64Array {
+    return this.predictFrom([this.series.z.length])[0]!;
+  }
+
+  describe(): Record<string, unknown> {
+    return { encoding: this.encoding, names: this.series.names, season: this.season };
+  }
+
+  getState(): TaskState {
+    return { json: {}, tensors: {} };
+  }
+
+  setState(): void {}
+}

@@ -1,0 +1,240 @@
+import { RecurError } from '../errors.js';
+import type { Task, Validation } from '../tasks/task.js';
+import { clipGradNorm } from './clip.js';
+import { Emitter } from './emitter.js';
+
+/** What the trainer needs of an optimiser. */
+export interface TrainerOptimizer {
+  lr: number;
+  step(): void;
+  zeroGrad(): void;
+}
+
+export interface TrainerOptions {
+  /** Stop after this many epochs (passes over the training part). */
+  epochs?: number;
+  /** Stop after this much training time (milliseconds), measured by `now`. */
+  timeLimitMs?: number;
+  /** Stop after this many optimiser steps. */
+  maxSteps?: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** 'cosine' decays to lrMin over the run (by steps, or by time under a time limit); 'constant' keeps lr. */
+  schedule: 'cosine' | 'constant';
+  /** Linear warm-up over this many steps. Default 0. */
+  warmupSteps?: number;
+  /** Final learning rate of the cosine schedule, as a fraction of lr. Default 0.05. */
+  lrMinFraction?: number;
+  /** Clip the gradients' global L2 norm to this (0 = off). */
+  clipNorm?: number;
+  /** Validate every this many steps (0 = at the end of each epoch only). */
+  evalEvery?: number;
+  /** Stop when validation has not improved this many times in a row (0 = never). */
+  patience?: number;
+  /** Clock in milliseconds (injectable for tests). */
+  now?: () => number;
+}
+
+export interface StepEvent {
+  step: number;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  timestepsPerSecond: number;
+  elapsedMs: number;
+  /** 0..1 of the planned run (steps, epochs or time). */
+  progress: number;
+}
+
+export interface TrainerEvents extends Record<string, unknown> {
+  step: StepEvent;
+  epoch: { epoch: number; meanLoss: number };
+  evaluation: { step: number; epoch: number; validation: Validation; improved: boolean };
+  /** A moment to save a checkpoint: after an evaluation, at the end, or when stopped. */
+  checkpoint: { step: number; reason: 'evaluation' | 'end' | 'stopped' };
+}
+
+/** Training position and history, saved in checkpoints so a run resumes where it stopped. */
+export interface TrainerState {
+  step: number;
+  epoch: number;
+  batch: number;
+  elapsedMs: number;
+  best: number | null;
+  badEvaluations: number;
+  history: Array<{ step: number; loss: number; val?: number }>;
+}
+
+/** Raised when the loss or the gradients stop being finite numbers. */
+export class DivergenceError extends RecurError {
+  constructor(message: string) {
+    super('E_DIVERGED', message);
+  }
+}
+
+/**
+ * Runs a task's training loop: batches, backward, clipping, schedule, optimiser step,
+ * periodic validation, early stopping, and events for the CLI and the web page (which hold
+ * no numeric code). It awaits between steps so a host can stop it (Ctrl-C) cleanly.
+ */
+export class Trainer extends Emitter<TrainerEvents> {
+  state: TrainerState = { step: 0, epoch: 0, batch: 0, elapsedMs: 0, best: null, badEvaluations: 0, history: [] };
+  private stopRequested = false;
+  private readonly now: () => number;
+
+  constructor(
+    readonly task: Task,
+    readonly optimizer: TrainerOptimizer,
+    readonly options: TrainerOptions,
+  ) {
+    super();
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Asks the loop to stop after the current step (and emit a 'stopped' checkpoint). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Fraction of the planned run done. */
+  progress(): number {
+    const o = this.options;
+    const s = this.state;
+    const parts: number[] = [];
+    if (o.maxSteps) parts.push(s.step / o.maxSteps);
+    if (o.epochs) parts.push((s.epoch + s.batch / this.task.batchesPerEpoch()) / o.epochs);
+    if (o.timeLimitMs) parts.push(s.elapsedMs / o.timeLimitMs);
+    return parts.length ? Math.min(1, Math.max(...parts)) : 0;
+  }
+
+  /** The learning rate for the current position. */
+  learningRate(): number {
+    const { lr, schedule, warmupSteps = 0, lrMinFraction = 0.05 } = this.options;
+    const warm = warmupSteps > 0 ? Math.min(1, (this.state.step + 1) / warmupSteps) : 1;
+    if (schedule === 'constant') return lr * warm;
+    const p = this.progress();
+    return warm * lr * (lrMinFraction + (1 - lrMinFraction) * 0.5 * (1 + Math.cos(Math.PI * p)));
+  }
+
+  private done(): boolean {
+    const o = this.options;
+    const s = this.state;
+    return (
+      this.stopRequested ||
+      (o.maxSteps !== undefined && s.step >= o.maxSteps) ||
+      (o.epochs !== undefined && s.epoch >= o.epochs) ||
+      (o.timeLimitMs !== undefined && s.elapsedMs >= o.timeLimitMs)
+    );
+  }
+
+  /** Trains until a limit is reached or `stop()` is called; returns the final state. */
+  async run(): Promise<TrainerState> {
+    const o = this.options;
+    if (o.epochs === undefined && o.timeLimitMs === undefined && o.maxSteps === undefined) {
+      throw new RecurError('E_OPTION', 'Trainer: give epochs, timeLimitMs or maxSteps, or it would never stop');
+    }
+    const perEpoch = this.task.batchesPerEpoch();
+    let epochLoss = 0;
+    let epochBatches = 0;
+    let windowLoss = 0;
+    let windowSteps = 0;
+    if (this.state.batch === 0) this.task.startEpoch(this.state.epoch);
+    while (!this.done()) {
+      const started = this.now();
+      this.task.model.zeroGrad();
+      const { loss, timesteps } = this.task.trainBatch(this.state.epoch, this.state.batch);
+      const value = loss.data[0]!;
+      if (!Number.isFinite(value)) {
+        throw new DivergenceError(
+          `the loss became ${value} at step ${this.state.step + 1} (learning rate ${this.learningRate().toPrecision(3)}); ` +
+            'training stopped and the last good checkpoint is kept. Try a lower learning rate (--lr) or gradient clipping (--clip 1).',
+        );
+      }
+      loss.backward();
+      const gradNorm = this.clip();
+      this.optimizer.lr = this.learningRate();
+      this.optimizer.step();
+      const ms = this.now() - started;
+      this.state.elapsedMs += ms;
+      this.state.step++;
+      this.state.batch++;
+      epochLoss += value;
+      epochBatches++;
+      windowLoss += value;
+      windowSteps++;
+      const every = Math.max(1, Math.round(perEpoch / 20));
+      if (this.state.step % every === 0) {
+        this.state.history.push({ step: this.state.step, loss: windowLoss / windowSteps });
+        windowLoss = 0;
+        windowSteps = 0;
+      }
+      this.emit('step', {
+        step: this.state.step,
+        epoch: this.state.epoch,
+        batch: this.state.batch,
+        batchesPerEpoch: perEpoch,
+        loss: value,
+        lr: this.optimizer.lr,
+        gradNorm,
+        timestepsPerSecond: ms > 0 ? (timesteps * 1000) / ms : 0,
+        elapsedMs: this.state.elapsedMs,
+        progress: this.progress(),
+      });
+      const endOfEpoch = this.state.batch >= perEpoch;
+      if (endOfEpoch) {
+        this.emit('epoch', { epoch: this.state.epoch, meanLoss: epochLoss / epochBatches });
+        epochLoss = 0;
+        epochBatches = 0;
+        this.state.epoch++;
+        this.state.batch = 0;
+        this.task.startEpoch(this.state.epoch);
+      }
+      const evalDue = o.evalEvery ? this.state.step % o.evalEvery === 0 : endOfEpoch;
+      if (evalDue && !this.done()) this.evaluate();
+      // Let timers and signal handlers run (Ctrl-C, progress redraws).
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+    // Stopped by the host (Ctrl-C): save at once rather than validate first.
+    if (this.stopRequested && !this.patienceExhausted()) this.emit('checkpoint', { step: this.state.step, reason: 'stopped' });
+    else this.evaluate('end');
+    return this.state;
+  }
+
+  private patienceExhausted(): boolean {
+    return !!this.options.patience && this.state.badEvaluations >= this.options.patience;
+  }
+
+  /** Validates, updates early stopping, and offers a checkpoint. */
+  private evaluate(reason: 'evaluation' | 'end' | 'stopped' = 'evaluation'): void {
+    const validation = this.task.validate();
+    const s = this.state;
+    const better = s.best === null || (validation.mode === 'min' ? validation.value < s.best : validation.value > s.best);
+    if (better) {
+      s.best = validation.value;
+      s.badEvaluations = 0;
+    } else s.badEvaluations++;
+    const last = s.history[s.history.length - 1];
+    if (last && last.step === s.step) last.val = validation.value;
+    else s.history.push({ step: s.step, loss: NaN, val: validation.value });
+    this.emit('evaluation', { step: s.step, epoch: s.epoch, validation, improved: better });
+    if (this.options.patience && s.badEvaluations >= this.options.patience) this.stopRequested = true;
+    this.emit('checkpoint', { step: s.step, reason });
+  }
+
+  /** Clips the global gradient norm (when asked) and returns it before clipping. */
+  private clip(): number {
+    const max = this.options.clipNorm ?? 0;
+    // Without clipping the norm is still measured: a non-finite one means divergence.
+    const norm = clipGradNorm(this.task.model.parameters(), max > 0 ? max : Number.MAX_VALUE);
+    if (!Number.isFinite(norm)) {
+      throw new DivergenceError(
+        `the gradients became ${norm} at step ${this.state.step + 1}; training stopped and the last good checkpoint is kept. ` +
+          'Try a lower learning rate (--lr) or gradient clipping (--clip 1).',
+      );
+    }
+    return norm;
+  }
+}
