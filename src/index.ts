@@ -141,3 +141,13 @@ export {
   type ReferenceCase,
   type ReferenceResult,
 } from './io/pytorch-reference.js';
+export {
+  exportOnnx,
+  addRecurrentLayer,
+  OnnxGraphBuilder,
+  loadOnnx,
+  SUPPORTED_ONNX_OPS,
+  type OnnxExportOptions,
+  type OnnxModel,
+  type LoadOnnxOptions,
+} from './io/onnx/index.js';

@@ -14,3 +14,4 @@
 export { loadSafetensorsFile, saveSafetensorsFile, inspectSafetensorsFile } from './io/safetensors-file.js';
 export { writeFileAtomic, writeDirAtomic, resolveCheckpointDir, recoverDirAtomic } from './io/atomic-write.js';
 export { loadModel, startSession, resumeSession, saveSession, readCheckpointConfig, type Session, type RunPlan } from './cli/session.js';
+export { loadOnnxFile, saveOnnxFile } from './io/onnx/node-file.js';

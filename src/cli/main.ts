@@ -1,17 +1,19 @@
-import { Command } from 'commander';
-import { registerParity } from './parity.js';
-import { registerTrain } from './train.js';
-import { registerSample } from './sample.js';
+import { Command, CommanderError } from 'commander';
+import { RecurError } from '../errors.js';
 import { registerEval } from './eval.js';
 import { registerForecast } from './forecast.js';
-import { registerPredict } from './predict.js';
 import { registerInfo } from './info.js';
+import { registerParity } from './parity.js';
+import { registerPredict } from './predict.js';
+import { registerSample } from './sample.js';
+import { registerTrain } from './train.js';
 
 /** Builds the `recur` program; each command lives in its own file. */
 export function buildProgram(): Command {
   const program = new Command('recur')
     .description('Recurrent neural networks (RNN, LSTM, GRU): train, sample, forecast, check against PyTorch')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
   registerTrain(program);
   registerSample(program);
   registerForecast(program);
@@ -19,9 +21,25 @@ export function buildProgram(): Command {
   registerEval(program);
   registerInfo(program);
   registerParity(program);
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+/**
+ * Runs the CLI and returns the exit status: recur's own errors print their message alone
+ * (they say what is wrong and what to do); anything else is a bug and prints its stack.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof RecurError) {
+      console.error(`recur: ${err.message}`);
+      return 1;
+    }
+    console.error(err);
+    return 2;
+  }
 }

@@ -103,7 +103,11 @@ export async function loadModel(dir: string): Promise<{ config: CheckpointConfig
 }
 
 /** Continues a session from its checkpoint, on the same data file. */
-export async function resumeSession(dir: string, dataOverride?: string): Promise<Session> {
+export async function resumeSession(
+  dir: string,
+  dataOverride?: string,
+  limits?: Pick<RunPlan, 'epochs' | 'timeLimitMs' | 'maxSteps'>,
+): Promise<Session> {
   const { dir: real, config } = await readCheckpointConfig(dir);
   const dataPath = dataOverride ?? config.data.path;
   const bytes = readData(dataPath);
@@ -111,7 +115,7 @@ export async function resumeSession(dir: string, dataOverride?: string): Promise
     throw new FormatError(`${dataPath}: has ${bytes.length} bytes but the checkpoint was trained on ${config.data.bytes}; resume needs the same data file`);
   }
   const spec = config.spec;
-  const plan = config.training.plan as unknown as RunPlan;
+  const plan = { ...(config.training.plan as unknown as RunPlan), ...(limits ?? {}) };
   const task = buildTask(spec, bytes, dataPath, config.saved);
   const weightsPath = join(real, 'model.safetensors');
   task.model.loadStateDict(readSafetensors(readData(weightsPath), weightsPath));
@@ -129,6 +133,14 @@ export async function resumeSession(dir: string, dataOverride?: string): Promise
 
 /** Writes the session as a checkpoint directory, atomically (old or new survives any crash). */
 export async function saveSession(dir: string, s: Session, metrics?: Record<string, unknown>): Promise<void> {
+  await writeDirAtomic(dir, snapshotSession(s, metrics));
+}
+
+/**
+ * The checkpoint files of a session as it is now, serialised synchronously so that a
+ * training loop running on cannot change them while they are written.
+ */
+export function snapshotSession(s: Session, metrics?: Record<string, unknown>): Record<string, Uint8Array | string> {
   const optState = s.optimizer.getState();
   const taskState = s.task.getState();
   const stateTensors: Record<string, { shape: number[]; data: Float32Array }> = {};
@@ -152,13 +164,13 @@ export async function saveSession(dir: string, s: Session, metrics?: Record<stri
   };
   const history = s.trainer.state.history;
   const csv = ['step,loss,val', ...history.map((h) => `${h.step},${Number.isFinite(h.loss) ? h.loss : ''},${h.val ?? ''}`)].join('\n') + '\n';
-  await writeDirAtomic(dir, {
+  return {
     'model.safetensors': writeSafetensors(s.task.model.stateDict(), { format: 'pt', task: s.spec.kind }),
     'state.safetensors': writeSafetensors(stateTensors),
     'config.json': JSON.stringify(config, null, 2) + '\n',
     'loss.csv': csv,
     'loss.svg': lossChart(history),
-  });
+  };
 }
 
 function lossChart(history: Array<{ step: number; loss: number; val?: number }>): string {

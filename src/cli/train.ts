@@ -9,7 +9,8 @@ import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-facto
 import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
 import { attachProgress, formatSeconds } from './progress.js';
 import { printReport } from './report.js';
-import { resumeSession, saveSession, startSession, type RunPlan, type Session } from './session.js';
+import { writeDirAtomic } from '../io/atomic-write.js';
+import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan, type Session } from './session.js';
 
 /** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
 const DEFAULTS: Record<TaskKind, { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; evalEvery: number }> = {
@@ -166,7 +167,11 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
   if (flags.resume) {
     if (!flags.out) throw new OptionError('--resume needs --out <dir>: the checkpoint to continue');
     out = flags.out;
-    session = await resumeSession(out, data);
+    // New limits given with --resume replace the saved ones (e.g. train for longer).
+    const limits = flags.epochs !== undefined || flags.time !== undefined || flags.steps !== undefined
+      ? { epochs: flags.epochs, timeLimitMs: flags.time, maxSteps: flags.steps }
+      : undefined;
+    session = await resumeSession(out, data, limits);
   } else {
     const { spec, plan } = specFrom(flags);
     if (data === undefined && spec.kind !== 'charlm') throw new OptionError(`--task ${spec.kind} needs a data file`);
@@ -185,8 +190,9 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
   );
   let saving: Promise<void> = Promise.resolve();
   trainer.on('checkpoint', () => {
-    // Snapshot now (the trainer goes on mutating), write in order.
-    saving = saving.then(() => saveSession(out, session));
+    // Snapshot now (the trainer goes on mutating the weights), write in order.
+    const files = snapshotSession(session);
+    saving = saving.then(() => writeDirAtomic(out, files));
   });
   let interrupts = 0;
   const onSigint = () => {
@@ -205,6 +211,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
     await saving;
   }
   if (interrupts > 0) {
+    if (flags.json) console.log(JSON.stringify({ event: 'stopped', step: trainer.state.step, out }));
     log(`recur: stopped at step ${trainer.state.step}; resume with: recur train --resume --out ${out}`);
     return;
   }

@@ -40,6 +40,19 @@ export interface PreparedSeries {
   names: string[];
 }
 
+/** First predicted steps of the training windows; an error when the data is too short for them. */
+function trainingStarts(split: TimeSplit, options: ForecastTaskOptions): number[] {
+  const starts: number[] = [];
+  for (let t = options.window + 1; t + options.horizon <= split.trainEnd; t++) starts.push(t);
+  if (starts.length < 2 || split.valEnd - split.trainEnd < 1 || split.n - split.valEnd < 1) {
+    throw new FormatError(
+      `${split.n} rows are too few for window ${options.window} and horizon ${options.horizon} with the validation and test parts; ` +
+        'use a shorter --window or --horizon, or more data',
+    );
+  }
+  return starts;
+}
+
 /**
  * Time-series forecasting: windows of past steps -> the next `horizon` values. Split by
  * time into train / validation / test; scalers fitted on the training part only; one-step
@@ -57,17 +70,8 @@ export class ForecastTask implements Task {
     readonly encoding: SeriesEncoding,
     readonly options: ForecastTaskOptions,
   ) {
-    const n = series.z.length;
-    this.split = splitByTime(n, options.valFraction, options.testFraction);
-    const first = options.window + 1;
-    this.trainStarts = [];
-    for (let t = first; t + options.horizon <= this.split.trainEnd; t++) this.trainStarts.push(t);
-    if (this.trainStarts.length < 2 || this.split.valEnd - this.split.trainEnd < 1 || n - this.split.valEnd < 1) {
-      throw new FormatError(
-        `${n} rows are too few for window ${options.window} and horizon ${options.horizon} with the validation and test parts; ` +
-          `use a shorter --window or --horizon, or more data`,
-      );
-    }
+    this.split = splitByTime(series.z.length, options.valFraction, options.testFraction);
+    this.trainStarts = trainingStarts(this.split, options);
     this.season = options.season > 0 ? options.season : detectSeason(series.y.subarray(0, this.split.trainEnd), 60);
     const config: ForecasterConfig = { ...options.model, inputSize: featureCount(encoding), horizon: options.horizon };
     this.model = new Forecaster(config, options.seed);
@@ -77,6 +81,7 @@ export class ForecastTask implements Task {
   static fit(series: Omit<PreparedSeries, 'z'>, transform: 'none' | 'log', options: ForecastTaskOptions): ForecastTask {
     const z = applyTransform(series.y, transform);
     const split = splitByTime(z.length, options.valFraction, options.testFraction);
+    trainingStarts(split, options); // refuse too little data before fitting anything
     const enc = fitEncoding(z, series.extras, split.trainEnd, transform, series.names);
     return new ForecastTask({ ...series, z }, enc, options);
   }

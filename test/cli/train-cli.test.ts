@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recur, recurAsync } from '../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'recur-cli-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+const lines = (s: string) => s.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test('forecast end to end: train --json, eval --json, forecast with a plot, info', () => {
+  const out = join(tmp, 'air');
+  const r = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--epochs', '40', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const events = lines(r.stdout);
+  assert.ok(events.some((e) => e.event === 'step'));
+  assert.ok(events.some((e) => e.event === 'evaluation' && typeof e.val_rmse === 'number'));
+  const done = events.find((e) => e.event === 'done')!;
+  assert.ok((done.rmse as number) < (done.seasonal_naive_rmse as number), `rmse ${done.rmse} vs seasonal naive ${done.seasonal_naive_rmse}`);
+  assert.ok(Math.abs((done.naive_rmse as number) - 48.0) < 1.5, `persistence baseline ${done.naive_rmse}`);
+  for (const f of ['model.safetensors', 'state.safetensors', 'config.json', 'loss.csv', 'loss.svg']) assert.ok(existsSync(join(out, f)), f);
+
+  const e = recur(['eval', out, '--json']);
+  assert.equal(e.status, 0, e.stderr);
+  const metrics = JSON.parse(e.stdout) as Record<string, number>;
+  assert.ok(Math.abs(metrics.rmse! - (done.rmse as number)) < 1e-9, 'eval reproduces the training report');
+
+  const plot = join(tmp, 'air.svg');
+  const f = recur(['forecast', out, 'data/airline_passengers.csv', '--horizon', '3', '--plot', plot]);
+  assert.equal(f.status, 0, f.stderr);
+  const rows = f.stdout.trim().split('\n');
+  assert.equal(rows[0], 'step,forecast');
+  assert.equal(rows.length, 4);
+  const first = Number(rows[1]!.split(',')[1]);
+  assert.ok(first > 300 && first < 700, `January 1961 forecast ${first}`);
+  assert.match(readFileSync(plot, 'utf8'), /<svg[\s\S]*forecast[\s\S]*<\/svg>/);
+
+  const i = recur(['info', out]);
+  assert.equal(i.status, 0, i.stderr);
+  assert.match(i.stdout, /task\s+forecast/);
+  assert.match(i.stdout, /rnn\.weight_ih_l0 \[4, 32\]|rnn\.weight_ih_l0 \[128, 2\]/);
+  const st = recur(['info', join(out, 'model.safetensors')]);
+  assert.equal(st.status, 0, st.stderr);
+  assert.match(st.stdout, /fc\.weight/);
+});
+
+test('classify end to end with predict', () => {
+  const data = join(tmp, 'rule.jsonl');
+  const words = ['apple', 'river', 'stone', 'cloud', 'maple', 'tiger', 'lemon', 'ocean'];
+  const recs: string[] = [];
+  for (let i = 0; i < 240; i++) {
+    const w = `${words[i % 8]}${words[(i * 3) % 8]}`;
+    const label = i % 2 === 0 ? 'zed' : 'plain';
+    recs.push(JSON.stringify({ text: label === 'zed' ? `${w}z` : `${w}q`, label }));
+  }
+  writeFileSync(data, recs.join('\n') + '\n');
+  const out = join(tmp, 'cls');
+  const r = recur(['train', data, '--task', 'classify', '--epochs', '6', '--hidden', '16', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const done = lines(r.stdout).find((e) => e.event === 'done')!;
+  assert.ok((done.accuracy as number) >= 0.9, `accuracy ${done.accuracy}`);
+  assert.deepEqual(done.labels, ['plain', 'zed']);
+  const p = recur(['predict', out, 'rivercloudz', '--json']);
+  assert.equal(p.status, 0, p.stderr);
+  const pred = JSON.parse(p.stdout) as { label: string; probabilities: Record<string, number> };
+  assert.equal(pred.label, 'zed');
+  assert.ok(Math.abs(pred.probabilities.zed! + pred.probabilities.plain! - 1) < 1e-6);
+});
+
+test('Ctrl-C saves a checkpoint and exits cleanly; --resume continues from it', async () => {
+  const out = join(tmp, 'lm');
+  const child = recurAsync(['train', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--time', '60s', '--out', out, '--json']);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (/"step":3,/.test(stdout)) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, stderr);
+  assert.ok(lines(stdout).some((e) => e.event === 'stopped'), stdout);
+  assert.ok(existsSync(join(out, 'config.json')));
+  const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { training: { trainer: { step: number } } };
+  assert.ok(cfg.training.trainer.step >= 3);
+  const r = recur(['train', '--resume', '--out', out, '--steps', String(cfg.training.trainer.step + 2), '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const steps = lines(r.stdout).filter((e) => e.event === 'step').map((e) => e.step);
+  assert.deepEqual(steps, [cfg.training.trainer.step + 1, cfg.training.trainer.step + 2]);
+  const s = recur(['sample', out, '--length', '40', '--prime', 'Call me']);
+  assert.equal(s.status, 0, s.stderr);
+  assert.ok(s.stdout.startsWith('Call me') && s.stdout.length >= 47);
+});
+
+test('bad input: clear messages, exit status 1, nothing written', () => {
+  const empty = join(tmp, 'empty.txt');
+  writeFileSync(empty, '');
+  let r = recur(['train', empty, '--out', join(tmp, 'never1')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /empty\.txt: the file is empty/);
+  assert.ok(!existsSync(join(tmp, 'never1')));
+
+  const bin = join(tmp, 'binary.txt');
+  writeFileSync(bin, Buffer.from([0x41, 0x00, 0x42, 0xff]));
+  r = recur(['train', bin, '--out', join(tmp, 'never2')]);
+  assert.match(r.stderr, /looks binary/);
+
+  r = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--column', 'nope', '--out', join(tmp, 'never3')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no column 'nope'; the columns are: 'month', 'passengers'/);
+
+  const co2 = recur(['train', 'data/co2_weekly.csv', '--task', 'forecast', '--out', join(tmp, 'never4')]);
+  assert.match(co2.stderr, /missing a value in data row \d+; fill it, or pass --missing interpolate/);
+
+  const few = join(tmp, 'few.csv');
+  writeFileSync(few, 'x\n1\n2\n3\n4\n5\n');
+  r = recur(['train', few, '--task', 'forecast', '--out', join(tmp, 'never5')]);
+  assert.match(r.stderr, /too few for window/);
+
+  const constant = join(tmp, 'const.csv');
+  writeFileSync(constant, 'v\n' + '3\n'.repeat(80));
+  r = recur(['train', constant, '--task', 'forecast', '--out', join(tmp, 'never6')]);
+  assert.match(r.stderr, /constant/);
+
+  const oneClass = join(tmp, 'one.csv');
+  writeFileSync(oneClass, 'text,label\nabc,a\ndef,a\n');
+  r = recur(['train', oneClass, '--task', 'classify', '--out', join(tmp, 'never7')]);
+  assert.match(r.stderr, /at least two classes/);
+
+  r = recur(['train', '--hiden', '5']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /unknown option '--hiden'/);
+  r = recur(['train', '--lr', 'fast']);
+  assert.match(r.stderr, /'fast' must be a number/);
+  r = recur(['sample', join(tmp, 'nothing-here')]);
+  assert.match(r.stderr, /no checkpoint directory here/);
+  for (let k = 1; k <= 7; k++) assert.ok(!existsSync(join(tmp, `never${k}`)));
+});
