@@ -1,5 +1,6 @@
 import { NonFiniteError, StateDictError } from '../errors.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
+import type { Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** What `loadStateDict` accepts for one tensor: a Tensor, or anything with a shape and numbers. */
@@ -19,6 +20,7 @@ export class Module {
   training = true;
   readonly #params = new Map<string, Tensor>();
   readonly #children = new Map<string, Module>();
+  readonly #rngs = new Map<string, Rng>();
 
   /** Registers a parameter under its PyTorch name; it will receive gradients. */
   protected addParameter(name: string, t: Tensor): Tensor {
@@ -31,6 +33,39 @@ export class Module {
   protected addModule<M extends Module>(name: string, m: M): M {
     this.#children.set(name, m);
     return m;
+  }
+
+  /** Registers a random generator the module draws from while training (e.g. dropout masks). */
+  protected addRng(name: string, rng: Rng): Rng {
+    this.#rngs.set(name, rng);
+    return rng;
+  }
+
+  /** States of every registered generator by dotted name, for checkpoints that resume exactly. */
+  randomState(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const [name, rng] of this.#rngs) out[name] = rng.getState();
+    for (const [cname, child] of this.#children) {
+      for (const [k, v] of Object.entries(child.randomState())) out[`${cname}.${k}`] = v;
+    }
+    return out;
+  }
+
+  /** Restores `randomState()`; names that are not there are an error. */
+  setRandomState(states: Record<string, number[]>): void {
+    const own = this.randomState();
+    for (const name of Object.keys(states)) {
+      if (!(name in own)) throw new StateDictError(`setRandomState: no random generator named '${name}'`);
+    }
+    this.applyRandomState(states, '');
+  }
+
+  private applyRandomState(states: Record<string, number[]>, prefix: string): void {
+    for (const [name, rng] of this.#rngs) {
+      const st = states[prefix + name];
+      if (st) rng.setState(st);
+    }
+    for (const [cname, child] of this.#children) child.applyRandomState(states, `${prefix}${cname}.`);
   }
 
   /** Every parameter with its dotted name, in registration order. */

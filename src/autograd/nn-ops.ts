@@ -18,6 +18,8 @@ function gemm(...args: Parameters<typeof jsGemm>): void {
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const [out, inF] = weight.shape as [number, number];
+  if (weight.rank !== 2) throw new ShapeError(`linear: weight must be [out, in], got ${formatShape(weight.shape)}`);
+  if (bias && bias.size !== out) throw new ShapeError(`linear: bias has ${bias.size} elements, the weight has ${out} outputs`);
   const k = x.shape[x.shape.length - 1];
   if (k !== inF) {
     throw new ShapeError(`linear: input has ${k} features in its last axis (shape ${formatShape(x.shape)}), the weight expects ${inF}`);

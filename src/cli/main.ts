@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RecurError } from '../errors.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
 import { registerForecast } from './forecast.js';
 import { registerInfo } from './info.js';
 import { registerParity } from './parity.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerInfo(program);
   registerParity(program);
+  registerExport(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -25,6 +25,10 @@ export interface RunPlan {
   patience: number;
   optimizer: OptimizerKind;
   weightDecay?: number;
+  /** End with the parameters of the best validation. */
+  restoreBest?: boolean;
+  /** Decay of the parameter moving average used for evaluation and the final model (0 = off). */
+  averageDecay?: number;
 }
 
 export interface Session {
@@ -57,6 +61,8 @@ function trainerOptions(plan: RunPlan): TrainerOptions {
     clipNorm: plan.clipNorm,
     evalEvery: plan.evalEvery,
     patience: plan.patience,
+    restoreBest: plan.restoreBest ?? false,
+    averageDecay: plan.averageDecay ?? 0,
   };
 }
 
@@ -126,8 +132,13 @@ export async function resumeSession(
   const optimizer = makeOptimizer(plan.optimizer, task.model.namedParameters(), plan.lr, plan.weightDecay);
   optimizer.setState({ meta: config.training.optimizer.state as unknown as OptimizerState['meta'], buffers: pick('optim.') });
   task.setState({ json: config.training.task, tensors: pick('task.') });
+  task.model.setRandomState(config.training.random ?? {});
   const trainer = new Trainer(task, optimizer, trainerOptions(plan));
   trainer.state = structuredClone(config.training.trainer);
+  const best = pick('best.');
+  if (Object.keys(best).length > 0) trainer.bestParams = task.model.namedParameters().map(([name, p]) => best[name] ?? p.data.slice());
+  const avg = pick('avg.');
+  if (Object.keys(avg).length > 0) trainer.averaged = task.model.namedParameters().map(([name, p]) => avg[name] ?? p.data.slice());
   return { spec, plan, dataPath, dataBytes: bytes.length, task, optimizer, trainer };
 }
 
@@ -146,6 +157,9 @@ export function snapshotSession(s: Session, metrics?: Record<string, unknown>): 
   const stateTensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const [k, v] of Object.entries(optState.buffers)) stateTensors[`optim.${k}`] = { shape: [v.length], data: v };
   for (const [k, v] of Object.entries(taskState.tensors)) stateTensors[`task.${k}`] = { shape: [v.length], data: v };
+  const named = s.task.model.namedParameters();
+  s.trainer.bestParams?.forEach((b, i) => (stateTensors[`best.${named[i]![0]}`] = { shape: [b.length], data: b }));
+  s.trainer.averaged?.forEach((a, i) => (stateTensors[`avg.${named[i]![0]}`] = { shape: [a.length], data: a }));
   const config: CheckpointConfig = {
     format: 'recur-checkpoint',
     version: CHECKPOINT_VERSION,
@@ -157,6 +171,7 @@ export function snapshotSession(s: Session, metrics?: Record<string, unknown>): 
       optimizer: { kind: s.optimizer.kind, options: {}, state: optState.meta as unknown as Record<string, unknown> },
       plan: s.plan as unknown as Record<string, unknown>,
       task: taskState.json,
+      random: s.task.model.randomState(),
     },
     ...(metrics ? { metrics } : {}),
     createdAt: new Date().toISOString(),

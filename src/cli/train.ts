@@ -13,10 +13,13 @@ import { writeDirAtomic } from '../io/atomic-write.js';
 import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan, type Session } from './session.js';
 
 /** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
-const DEFAULTS: Record<TaskKind, { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; evalEvery: number }> = {
-  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, evalEvery: 200 },
-  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, evalEvery: 0 },
-  classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, evalEvery: 0 },
+const DEFAULTS: Record<
+  TaskKind,
+  { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; evalEvery: number; average: number }
+> = {
+  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, evalEvery: 200, average: 0 },
+  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, evalEvery: 0, average: 0 },
+  classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, evalEvery: 0, average: 0 },
 };
 
 /** The bundled default text for `recur train` with no data file. */
@@ -44,6 +47,8 @@ interface TrainFlags {
   weightDecay?: number;
   evalEvery?: number;
   patience: number;
+  restoreBest: boolean;
+  average?: number;
   valFraction: number;
   testFraction?: number;
   out?: string;
@@ -89,6 +94,8 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--optimizer <name>', 'optimiser').choices([...OPTIMIZER_KINDS]).default('adam'))
     .option('--weight-decay <x>', 'weight decay (default 0; 1e-2 with adamw)', parseNumberIn(0, 1))
     .option('--eval-every <steps>', 'validate every N steps (0 = each epoch)', parseNonNegativeInt)
+    .option('--average <decay>', 'evaluate and keep a moving average of the weights with this decay (0 = off)', parseFraction)
+    .option('--no-restore-best', 'end with the last parameters rather than those of the best validation')
     .option('--patience <n>', 'stop after N validations without improvement (0 = never)', parseNonNegativeInt, 0)
     .option('--val-fraction <f>', 'part held out for validation', parseFraction, 0.1)
     .option('--test-fraction <f>', 'last part held out for testing (default: charlm 0.1, forecast 1/3, classify 0.2)', parseFraction)
@@ -156,6 +163,8 @@ function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
     patience: flags.patience,
     optimizer: flags.optimizer,
     weightDecay: flags.weightDecay,
+    restoreBest: flags.restoreBest,
+    averageDecay: flags.average ?? d.average,
   };
   return { spec, plan };
 }

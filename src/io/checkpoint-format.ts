@@ -25,6 +25,8 @@ export interface CheckpointConfig {
     /** Limits and settings the run was started with, so --resume continues the same plan. */
     plan: Record<string, unknown>;
     task: Record<string, unknown>;
+    /** States of the model's random generators (dropout masks), by module path. */
+    random?: Record<string, number[]>;
   };
   /** Last evaluation on the held-out test part, if any. */
   metrics?: Record<string, unknown>;

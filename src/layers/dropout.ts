@@ -12,7 +12,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, seed?: number | Rng) {
     super();
     this.p = rangeOption('Dropout', 'p', p, 0, 1);
-    this.rng = toRng(seed);
+    this.rng = this.addRng('rng', toRng(seed));
   }
 
   forward(x: Tensor): Tensor {

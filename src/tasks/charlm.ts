@@ -95,7 +95,7 @@ export class CharLmTask implements Task {
   }
 
   validate(): Validation {
-    const max = this.options.maxValChars ?? 100_000;
+    const max = this.options.maxValChars ?? 20_000;
     const bpc = this.bitsPerChar(this.parts.val.subarray(0, max));
     return { name: 'val_bpc', value: bpc, mode: 'min', metrics: { val_bpc: bpc } };
   }

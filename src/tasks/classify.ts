@@ -43,6 +43,9 @@ export function encodeExamples(examples: LabelledExample[], enc: ClassifyEncodin
       return { ids: vocab.encode(tokenize(e.text, enc.tokens)).slice(-enc.maxLen), steps: null, label };
     }
     if (!enc.scale) throw new FormatError('this model reads text, but a record holds a numeric sequence');
+    const F = enc.scale.length;
+    const bad = e.steps!.find((s) => s.length !== F);
+    if (bad) throw new FormatError(`a record has ${bad.length} features per step; this model reads ${F}`);
     const steps = e.steps!.slice(-enc.maxLen).map((s) => s.map((v, k) => (v - enc.scale![k]!.mean) / enc.scale![k]!.std));
     return { ids: null, steps, label };
   });

@@ -73,7 +73,7 @@ export class Rng {
     if (state.length !== 5) throw new Error(`Rng.setState: expected 5 numbers, got ${state.length}`);
     for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
     const spare = state[4]!;
-    this.spareNormal = Number.isNaN(spare) ? null : spare;
+    this.spareNormal = spare === null || Number.isNaN(spare) ? null : spare; // JSON turns NaN into null
   }
 }
 

@@ -31,6 +31,17 @@ export interface TrainerOptions {
   evalEvery?: number;
   /** Stop when validation has not improved this many times in a row (0 = never). */
   patience?: number;
+  /**
+   * Keep a copy of the parameters at the best validation and put them back at the end
+   * (Keras' restore_best_weights): on small data sets the last epoch is rarely the best.
+   */
+  restoreBest?: boolean;
+  /**
+   * Evaluate and finish with an exponential moving average of the parameters, updated after
+   * every step with this decay (e.g. 0.99; 0 = off). Averaging weights along the trajectory
+   * (Polyak averaging) smooths out the noise of the last steps.
+   */
+  averageDecay?: number;
   /** Clock in milliseconds (injectable for tests). */
   now?: () => number;
 }
@@ -82,6 +93,10 @@ export class DivergenceError extends RecurError {
  */
 export class Trainer extends Emitter<TrainerEvents> {
   state: TrainerState = { step: 0, epoch: 0, batch: 0, elapsedMs: 0, best: null, badEvaluations: 0, history: [] };
+  /** Parameters at the best validation so far (with restoreBest), in `parameters()` order. */
+  bestParams: Float32Array[] | null = null;
+  /** Moving average of the parameters (with averageDecay), in `parameters()` order. */
+  averaged: Float32Array[] | null = null;
   private stopRequested = false;
   private readonly now: () => number;
 
@@ -157,6 +172,7 @@ export class Trainer extends Emitter<TrainerEvents> {
       const gradNorm = this.clip();
       this.optimizer.lr = this.learningRate();
       this.optimizer.step();
+      this.updateAverage();
       const ms = this.now() - started;
       this.state.elapsedMs += ms;
       this.state.step++;
@@ -200,22 +216,61 @@ export class Trainer extends Emitter<TrainerEvents> {
     // Stopped by the host (Ctrl-C): save at once rather than validate first.
     if (this.stopRequested && !this.patienceExhausted()) this.emit('checkpoint', { step: this.state.step, reason: 'stopped' });
     else this.evaluate('end');
+    if (!this.stopRequested) {
+      if (this.options.restoreBest && this.bestParams) this.restoreBestParams();
+      else if (this.averaged) this.swapAverage();
+    }
     return this.state;
+  }
+
+  /** Puts the best-validation parameters back into the model. */
+  restoreBestParams(): void {
+    const params = this.task.model.parameters();
+    this.bestParams?.forEach((b, i) => params[i]!.data.set(b));
   }
 
   private patienceExhausted(): boolean {
     return !!this.options.patience && this.state.badEvaluations >= this.options.patience;
   }
 
+  private updateAverage(): void {
+    const d = this.options.averageDecay ?? 0;
+    if (d <= 0) return;
+    const params = this.task.model.parameters();
+    if (!this.averaged) {
+      this.averaged = params.map((p) => p.data.slice());
+      return;
+    }
+    params.forEach((p, i) => {
+      const a = this.averaged![i]!;
+      for (let j = 0; j < a.length; j++) a[j] = d * a[j]! + (1 - d) * p.data[j]!;
+    });
+  }
+
+  /** Exchanges the live parameters and their average (twice restores them). */
+  private swapAverage(): void {
+    if (!this.averaged) return;
+    this.task.model.parameters().forEach((p, i) => {
+      const a = this.averaged![i]!;
+      const live = p.data.slice();
+      p.data.set(a);
+      a.set(live);
+    });
+  }
+
   /** Validates, updates early stopping, and offers a checkpoint. */
   private evaluate(reason: 'evaluation' | 'end' | 'stopped' = 'evaluation'): void {
+    // The averaged parameters are the ones being judged (and kept as the best).
+    this.swapAverage();
     const validation = this.task.validate();
     const s = this.state;
     const better = s.best === null || (validation.mode === 'min' ? validation.value < s.best : validation.value > s.best);
     if (better) {
       s.best = validation.value;
       s.badEvaluations = 0;
+      if (this.options.restoreBest) this.bestParams = this.task.model.parameters().map((p) => p.data.slice());
     } else s.badEvaluations++;
+    this.swapAverage();
     const last = s.history[s.history.length - 1];
     if (last && last.step === s.step) last.val = validation.value;
     else s.history.push({ step: s.step, loss: NaN, val: validation.value });

@@ -1,0 +1,123 @@
+// `npm run quality`: the end-to-end quality runs of the training issue, through the real
+// CLI, each within its budget, printed as a table against baselines and targets and written
+// to QUALITY.md. Options: --only charlm,airline,sunspots,names; --charlm-time 15m.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const only = opt('--only', 'charlm,airline,sunspots,names').split(',');
+const work = join('runs', `quality-${Date.now()}`);
+mkdirSync(work, { recursive: true });
+
+/** Sunspots 1700-1987 as in Zhang (2003): train 1700-1920, test the last 67 years 1921-1987. */
+function zhangSunspots(): string {
+  const lines = readFileSync('data/sunspots_yearly.csv', 'utf8').trim().split('\n');
+  const rows = lines.slice(1).filter((l) => {
+    const year = Number(l.split(',')[0]);
+    return year >= 1700 && year <= 1987;
+  });
+  const path = join(work, 'sunspots_1700_1987.csv');
+  writeFileSync(path, [lines[0], ...rows].join('\n') + '\n');
+  return path;
+}
+
+/** Names labelled by list, names on both lists removed. */
+function names(): string {
+  const read = (f: string) => readFileSync(`data/${f}`, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
+  const f = read('names_female.txt');
+  const m = read('names_male.txt');
+  const both = new Set(f.filter((n) => m.includes(n)));
+  const recs = [
+    ...f.filter((n) => !both.has(n)).map((text) => ({ text, label: 'female' })),
+    ...m.filter((n) => !both.has(n)).map((text) => ({ text, label: 'male' })),
+  ];
+  const path = join(work, 'names.jsonl');
+  writeFileSync(path, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return path;
+}
+
+interface Run {
+  key: string;
+  data: string;
+  args: string[];
+  metric: string;
+  value: (m: Record<string, number>) => number;
+  baselines: (m: Record<string, number>) => string;
+  target: number;
+  better: 'lower' | 'higher';
+}
+
+const runs: Run[] = [
+  {
+    key: 'charlm',
+    data: 'data/moby_dick.txt (last 10% test)',
+    args: ['train', 'data/moby_dick.txt', '--task', 'charlm', '--time', opt('--charlm-time', '15m')],
+    metric: 'bits/char',
+    value: (m) => m.bpc!,
+    baselines: (m) => `unigram ${m.unigram_bpc!.toFixed(2)}; 5-gram 2.15-2.23 (published)`,
+    target: 2.0,
+    better: 'lower',
+  },
+  {
+    key: 'airline',
+    data: 'data/airline_passengers.csv (last third test)',
+    args: ['train', 'data/airline_passengers.csv', '--task', 'forecast'],
+    metric: 'RMSE, one step',
+    value: (m) => m.rmse!,
+    baselines: (m) => `persistence ${m.naive_rmse!.toFixed(1)}; seasonal-naive ${m.seasonal_naive_rmse!.toFixed(1)}`,
+    target: 35,
+    better: 'lower',
+  },
+  {
+    key: 'sunspots',
+    data: 'sunspots 1700-1987 (test 1921-1987)',
+    args: ['train', '@sunspots', '--task', 'forecast', '--test-fraction', String(67 / 288)],
+    metric: 'MSE, one step',
+    value: (m) => m.mse!,
+    baselines: (m) => `persistence ${(m.naive_rmse! ** 2).toFixed(1)}; Zhang 2003: ARIMA 217, ANN 205, hybrid 187`,
+    target: 200,
+    better: 'lower',
+  },
+  {
+    key: 'names',
+    data: 'names by gender (both-list names removed, 20% test)',
+    args: ['train', '@names', '--task', 'classify', '--test-fraction', '0.2'],
+    metric: 'accuracy',
+    value: (m) => m.accuracy!,
+    baselines: (m) => `majority ${m.majority_accuracy!.toFixed(3)}; last-two-letters rule 0.806`,
+    target: 0.85,
+    better: 'higher',
+  },
+];
+
+const rows: string[] = [];
+for (const run of runs.filter((r) => only.includes(r.key))) {
+  const argv = run.args.map((a) => (a === '@sunspots' ? zhangSunspots() : a === '@names' ? names() : a));
+  const out = join(work, run.key);
+  const started = Date.now();
+  console.error(`quality: ${run.key}: recur ${argv.join(' ')}`);
+  const r = spawnSync(process.execPath, ['bin/recur.js', ...argv, '--out', out, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const seconds = (Date.now() - started) / 1000;
+  const done = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number & string>).find((e) => e.event === 'done');
+  if (r.status !== 0 || !done) {
+    rows.push(`| ${run.key} | ${run.data} | ${run.metric} | failed (exit ${r.status}) | | ${run.target} | miss | ${seconds.toFixed(0)} s |`);
+    continue;
+  }
+  const v = run.value(done);
+  const ok = run.better === 'lower' ? v < run.target : v >= run.target;
+  rows.push(`| ${run.key} | ${run.data} | ${run.metric} | ${v.toFixed(3)} | ${run.baselines(done)} | ${run.better === 'lower' ? '<' : '>='} ${run.target} | ${ok ? 'pass' : 'miss'} | ${seconds.toFixed(0)} s |`);
+}
+const table = [
+  '| task | data | metric | recur | baselines | target | result | wall time |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows,
+].join('\n');
+const report = `# Quality runs\n\n\`npm run quality\` on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Each row is one \`recur train\` command with the task's default recipe; the checkpoints are in ${work}/.\n\n${table}\n`;
+console.log(report);
+if (only.length === runs.length) writeFileSync('QUALITY.md', report);
