@@ -151,3 +151,5 @@ export {
   type OnnxModel,
   type LoadOnnxOptions,
 } from './io/onnx/index.js';
+export { exportModelOnnx, type ModelExportOptions, type ExportableModel } from './io/onnx/export-model.js';
+export { loadPytorchWeights, pytorchStateDict, type PrefixOptions } from './io/pytorch-models.js';
