@@ -9,11 +9,13 @@ export interface CsvTable {
 /**
  * Parses CSV text (RFC 4180: quoted fields with "" escapes and embedded newlines; comma or
  * semicolon or tab separator, detected from the header). The first row is the header.
- * Blank lines are skipped; a row with a different number of fields is an error naming it.
+ * Blank (or white-space-only) lines are skipped; a row with a different number of fields is
+ * an error naming it.
  */
 export function parseCsv(text: string, source: string): CsvTable {
   if (text.startsWith('\ufeff')) text = text.slice(1);
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  // The header's separators, not those inside its quoted names ("Sales, EUR";"Date").
+  const firstLine = text.slice(0, text.search(/[\r\n]|$/)).replace(/"[^"]*"/g, '');
   const sep = [',', ';', '\t'].reduce((best, s) => (count(firstLine, s) > count(firstLine, best) ? s : best), ',');
   const records: Array<{ line: number; fields: string[] }> = [];
   let fields: string[] = [];
@@ -45,7 +47,7 @@ export function parseCsv(text: string, source: string): CsvTable {
       sawAny = true;
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      if (sawAny || field.length > 0) records.push({ line: recordLine, fields: [...fields, field] });
+      if (sawAny) records.push({ line: recordLine, fields: [...fields, field] });
       fields = [];
       field = '';
       sawAny = false;
@@ -57,7 +59,7 @@ export function parseCsv(text: string, source: string): CsvTable {
     }
   }
   if (quoted) throw new FormatError(`${source}: line ${recordLine}: a quoted field is never closed`);
-  if (sawAny || field.length > 0) records.push({ line: recordLine, fields: [...fields, field] });
+  if (sawAny) records.push({ line: recordLine, fields: [...fields, field] });
   if (records.length === 0) throw new FormatError(`${source}: the file is empty; expected a header row and data rows`);
   const header = records[0]!.fields.map((h) => h.trim());
   const rows: string[][] = [];

@@ -91,8 +91,12 @@ export function splitByTime(n: number, val: number, test: number): TimeSplit {
 }
 
 /**
- * The seasonal period: the lag in 2..maxLag with the highest autocorrelation of the
- * differenced training series, if that correlation is clearly positive (> 0.3), else 1.
+ * The seasonal period: among the lags in 2..maxLag where the autocorrelation of the
+ * differenced training series peaks (higher than at the lag before, at least as high as at
+ * the lag after) after having dropped to zero or below, and is clearly positive (> 0.3),
+ * the shortest whose autocorrelation is within 80% of the highest peak's; 1 when there is
+ * no such peak. Requiring a peak past a dip keeps a smooth series' high correlation at
+ * short lags (or the rising side of a period longer than maxLag) from passing for a season.
  */
 export function detectSeason(values: ArrayLike<number>, maxLag: number): number {
   const d: number[] = [];
@@ -102,18 +106,30 @@ export function detectSeason(values: ArrayLike<number>, maxLag: number): number 
   let var0 = 0;
   for (const x of d) var0 += (x - mean) ** 2;
   if (var0 === 0) return 1;
-  let best = 1;
-  let bestR = 0.3;
-  for (let lag = 2; lag <= Math.min(maxLag, Math.floor(n / 3)); lag++) {
+  const top = Math.min(maxLag, Math.floor(n / 3));
+  const r = (lag: number): number => {
     let s = 0;
     for (let i = lag; i < n; i++) s += (d[i]! - mean) * (d[i - lag]! - mean);
-    const r = s / var0;
-    if (r > bestR) {
-      bestR = r;
-      best = lag;
-    }
+    // Averaged over the n - lag products (not n): otherwise the estimate shrinks with the
+    // lag and a flat peak (a smooth season) is found one or two steps early.
+    return (s / (n - lag)) / (var0 / n);
+  };
+  const peaks: Array<{ lag: number; r: number }> = [];
+  let prev = r(1);
+  let cur = r(2);
+  let dipped = prev <= 0;
+  for (let lag = 2; lag <= top; lag++) {
+    const next = r(lag + 1);
+    if (dipped && cur > prev && cur >= next && cur > 0.3) peaks.push({ lag, r: cur });
+    if (cur <= 0) dipped = true;
+    prev = cur;
+    cur = next;
   }
-  return best;
+  if (peaks.length === 0) return 1;
+  // Multiples of the period peak about as high as the period itself: take the first peak
+  // that comes close to the highest.
+  const highest = Math.max(...peaks.map((p) => p.r));
+  return peaks.find((p) => p.r >= 0.8 * highest)!.lag;
 }
 
 /** RMSE of one-step persistence (y[t-1]) and seasonal-naive (y[t-m]) forecasts over [from, to). */

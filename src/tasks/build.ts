@@ -1,4 +1,4 @@
-import { OptionError } from '../errors.js';
+import { FormatError, OptionError } from '../errors.js';
 import { parseCsv } from '../data/csv.js';
 import { parseLabelled } from '../data/labelled.js';
 import { numericColumn } from '../data/series.js';
@@ -83,6 +83,9 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
       if (saved.encoding) {
         // Encode exactly as in training (scalers fitted on the training data, not on this file).
         const encoding = saved.encoding as SeriesEncoding;
+        if (encoding.transform === 'log' && y!.some((v) => v <= 0)) {
+          throw new FormatError(`${source}: this model works on log values and column '${column}' holds a value <= 0`);
+        }
         return new ForecastTask({ y: y!, z: applyTransform(y!, encoding.transform), extras, names }, encoding, options);
       }
       const split = splitByTime(y!.length, spec.valFraction, spec.testFraction);

@@ -26,6 +26,7 @@ export function forecastAhead(
   const z = Array.from(applyTransform(y, encoding.transform));
   const out: number[] = [];
   return noGrad(() => {
+    const wasTraining = model.training;
     model.eval();
     while (out.length < steps) {
       const zs = Float64Array.from(z);
@@ -40,6 +41,7 @@ export function forecastAhead(
       // Recursive continuation: the predicted block becomes history.
       for (let k = z.length - y.length; k < out.length; k++) z.push(applyTransform([out[k]!], encoding.transform)[0]!);
     }
+    model.train(wasTraining);
     return Float64Array.from(out);
   });
 }
