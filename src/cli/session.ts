@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FormatError, RecurError } from '../errors.js';
+import { FormatError, IoError } from '../errors.js';
 import { CHECKPOINT_VERSION, parseCheckpointConfig, type CheckpointConfig } from '../io/checkpoint-format.js';
 import { resolveCheckpointDir, writeDirAtomic } from '../io/atomic-write.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
@@ -10,7 +10,7 @@ import type { Task } from '../tasks/task.js';
 import { makeOptimizer, type OptimizerKind } from '../training/optimizer-factory.js';
 import type { Optimizer, OptimizerState } from '../training/optimizers/optimizer.js';
 import { Trainer, type TrainerOptions } from '../training/trainer.js';
-import { lineChartSvg, PALETTE } from './svg-chart.js';
+import { PALETTE, stackedChartsSvg } from './svg-chart.js';
 
 /** How long and how to train: what --resume must keep. */
 export interface RunPlan {
@@ -41,12 +41,13 @@ export interface Session {
   trainer: Trainer;
 }
 
-function readData(path: string): Uint8Array {
+/** The bytes of a file, or an IoError naming it (missing, a directory, not readable). */
+export function readData(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new RecurError('E_IO', code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, expected a data file` : `${path}: ${(e as Error).message}`);
+    throw new IoError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, expected a data file` : `${path}: ${(e as Error).message}`);
   }
 }
 
@@ -81,7 +82,7 @@ export async function readCheckpointConfig(dir: string): Promise<{ dir: string; 
   try {
     real = await resolveCheckpointDir(dir);
   } catch {
-    throw new RecurError('E_IO', `${dir}: no checkpoint directory here; train one with 'recur train <data> --out ${dir}'`);
+    throw new IoError(`${dir}: no checkpoint directory here; train one with 'recur train <data> --out ${dir}'`);
   }
   const path = join(real, 'config.json');
   let text: string;
@@ -184,19 +185,24 @@ export function snapshotSession(s: Session, metrics?: Record<string, unknown>): 
     'state.safetensors': writeSafetensors(stateTensors),
     'config.json': JSON.stringify(config, null, 2) + '\n',
     'loss.csv': csv,
-    'loss.svg': lossChart(history),
+    'loss.svg': lossChart(history, VALIDATION_NAMES[s.spec.kind] ?? 'metric'),
   };
 }
 
-function lossChart(history: Array<{ step: number; loss: number; val?: number }>): string {
-  return lineChartSvg(
-    [
-      { label: 'training loss', points: history.filter((h) => Number.isFinite(h.loss)).map((h) => [h.step, h.loss]), color: PALETTE[0]! },
-      { label: 'validation', points: history.filter((h) => h.val !== undefined).map((h) => [h.step, h.val!]), color: PALETTE[1]!, dashed: true },
-    ],
-    { title: 'Training curve', xLabel: 'step', yLabel: 'loss / validation metric' },
-  );
+function lossChart(history: Array<{ step: number; loss: number; val?: number }>, valName: string): string {
+  return stackedChartsSvg([
+    {
+      series: [{ label: 'training loss', points: history.filter((h) => Number.isFinite(h.loss)).map((h) => [h.step, h.loss]), color: PALETTE[0]! }],
+      options: { title: 'Training loss', xLabel: 'step', yLabel: 'loss', height: 300 },
+    },
+    {
+      series: [{ label: valName, points: history.filter((h) => h.val !== undefined).map((h) => [h.step, h.val!]), color: PALETTE[1]! }],
+      options: { title: `Validation (${valName})`, xLabel: 'step', yLabel: valName, height: 300 },
+    },
+  ]);
 }
+
+const VALIDATION_NAMES: Record<string, string> = { charlm: 'bits per character', forecast: 'RMSE', classify: 'accuracy' };
 
 let cachedVersion: string | null = null;
 function recurVersion(): string {

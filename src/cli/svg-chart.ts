@@ -18,7 +18,37 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * A line chart as a standalone SVG document, with labelled axes and a legend, for loss
  * curves and forecasts written next to checkpoints. d3 computes the scales, ticks and paths.
  */
-export function lineChartSvg(series: Series[], options: { title: string; xLabel: string; yLabel: string; width?: number; height?: number }): string {
+export function lineChartSvg(series: Series[], options: ChartOptions): string {
+  return stackedChartsSvg([{ series, options }]);
+}
+
+export interface ChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  width?: number;
+  height?: number;
+}
+
+/** Several charts one above the other in one SVG document (e.g. loss, then validation). */
+export function stackedChartsSvg(charts: Array<{ series: Series[]; options: ChartOptions }>): string {
+  const width = Math.max(...charts.map((c) => c.options.width ?? 800));
+  const heights = charts.map((c) => c.options.height ?? 400);
+  const total = heights.reduce((a, b) => a + b, 0);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+  ];
+  let y = 0;
+  charts.forEach((c, i) => {
+    parts.push(`<g transform="translate(0 ${y})">`, chartBody(c.series, { ...c.options, width, height: heights[i]! }), '</g>');
+    y += heights[i]!;
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function chartBody(series: Series[], options: ChartOptions): string {
   const width = options.width ?? 800;
   const height = options.height ?? 400;
   const m = { top: 40, right: 20, bottom: 50, left: 70 };
@@ -38,8 +68,6 @@ export function lineChartSvg(series: Series[], options: { title: string; xLabel:
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15">${esc(options.title)}</text>`,
   ];
   for (const t of x.ticks(8)) {
@@ -61,6 +89,5 @@ export function lineChartSvg(series: Series[], options: { title: string; xLabel:
     parts.push(`<line x1="${width - m.right - 150}" x2="${width - m.right - 130}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     parts.push(`<text x="${width - m.right - 125}" y="${ly + 4}">${esc(s.label)}</text>`);
   });
-  parts.push('</svg>');
   return parts.join('\n');
 }

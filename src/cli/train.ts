@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -18,7 +19,7 @@ const DEFAULTS: Record<
   { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; evalEvery: number; average: number }
 > = {
   charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, evalEvery: 200, average: 0 },
-  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, evalEvery: 0, average: 0 },
+  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, evalEvery: 0, average: 0.99 },
   classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, evalEvery: 0, average: 0 },
 };
 
@@ -34,6 +35,9 @@ interface TrainFlags {
   dropout?: number;
   bidirectional?: boolean;
   forgetBias?: number;
+  layerNorm?: boolean;
+  recurrentDropout?: number;
+  zoneout?: number;
   epochs?: number;
   time?: number;
   steps?: number;
@@ -82,6 +86,9 @@ export function registerTrain(program: Command): void {
     .option('--dropout <p>', 'dropout between recurrent layers', parseFraction)
     .option('--bidirectional', 'read sequences both ways (classify)')
     .option('--forget-bias <b>', 'initial LSTM forget-gate bias', parseNumberIn(-10, 10))
+    .option('--layer-norm', 'layer-normalised LSTM/GRU cells (reference kernels; see docs/variants.md)')
+    .option('--recurrent-dropout <p>', 'variational dropout on inputs and recurrent state, one mask per sequence', parseFraction)
+    .option('--zoneout <p>', 'zoneout probability on the hidden (and cell) state', parseFraction)
     .option('--epochs <n>', 'passes over the training data', parsePositiveInt)
     .option('--time <duration>', 'training time budget, e.g. 90s, 10m, 1h', parseDuration)
     .option('--steps <n>', 'optimiser steps', parsePositiveInt)
@@ -132,6 +139,9 @@ function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
       dropout: flags.dropout ?? d.dropout,
       bidirectional: flags.bidirectional ?? false,
       forgetBias: flags.forgetBias ?? null,
+      ...(flags.layerNorm ? { layerNorm: true } : {}),
+      ...(flags.recurrentDropout ? { recurrentDropout: flags.recurrentDropout } : {}),
+      ...(flags.zoneout ? { zoneout: flags.zoneout } : {}),
       embeddingDim: flags.embedding ?? d.embedding,
     },
     batchSize: flags.batch ?? d.batch,
@@ -186,9 +196,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
     if (data === undefined && spec.kind !== 'charlm') throw new OptionError(`--task ${spec.kind} needs a data file`);
     const path = data ?? BUNDLED_TEXT;
     out = flags.out ?? `runs/${spec.kind}-${new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19)}`;
-    if (existsSync(`${out}/config.json`)) {
-      throw new OptionError(`${out} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
-    }
+    checkNewOut(out);
     session = startSession(spec, plan, path);
   }
   const { trainer, task } = session;
@@ -231,6 +239,26 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
     log(`recur: trained ${trainer.state.step} steps in ${formatSeconds(trainer.state.elapsedMs / 1000)}`);
     printReport(session.spec.kind, metrics, task);
     log(`checkpoint: ${out}  (loss curve: ${out}/loss.svg)`);
+  }
+}
+
+/**
+ * A new run's --out must be new or an empty folder: a checkpoint replaces its folder as a
+ * whole, so an existing file or a folder of other files would be deleted.
+ */
+function checkNewOut(out: string): void {
+  if (existsSync(join(out, 'config.json')) || existsSync(join(`${out}.old`, 'config.json'))) {
+    throw new OptionError(`${out} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
+  }
+  let isDir: boolean;
+  try {
+    isDir = statSync(out).isDirectory();
+  } catch {
+    return; // not there yet: created by the first checkpoint
+  }
+  if (!isDir) throw new OptionError(`--out ${out} is a file; a checkpoint is a folder that would replace it, so choose another --out`);
+  if (readdirSync(out).length > 0) {
+    throw new OptionError(`--out ${out} is a folder with other files in it; a checkpoint replaces its folder as a whole, so choose a new or empty one`);
   }
 }
 
