@@ -20,7 +20,7 @@ export { Rng } from './tensor/random.js';
 export { sizeOf, formatShape } from './tensor/shape.js';
 
 // Errors (each has a stable `code`)
-export { RecurError, ShapeError, OptionError, StateDictError, FormatError, NonFiniteError } from './errors.js';
+export { RecurError, ShapeError, OptionError, StateDictError, FormatError, NonFiniteError, IoError } from './errors.js';
 
 // Autograd
 export { noGrad, isGradEnabled } from './autograd/graph.js';
@@ -153,3 +153,7 @@ export {
 } from './io/onnx/index.js';
 export { exportModelOnnx, type ModelExportOptions, type ExportableModel } from './io/onnx/export-model.js';
 export { loadPytorchWeights, pytorchStateDict, type PrefixOptions } from './io/pytorch-models.js';
+export { initWasmBackend, ready } from './kernels/ready.js';
+export { simdSupported } from './kernels/wasm/index.js';
+export type { WasmBackend, ThreadPolicy } from './kernels/wasm/index.js';
+export type { StepKernel, StepKernelOptions } from './kernels/types.js';

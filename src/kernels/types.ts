@@ -66,6 +66,67 @@ export interface SequenceForwardArgs {
   readonly saveForBackward: boolean;
   /** Also return per-step gate activations, cell and hidden states. */
   readonly trace: boolean;
+  /**
+   * A cell variant (peepholes, layer norm, recurrent dropout, ...). Only the reference
+   * variant kernels (kernels/js/variants) read it; autograd routes such passes there.
+   */
+  readonly variant?: CellVariant;
+}
+
+/** Layer-norm gains and biases of one layer and direction (Ba et al. 2016). */
+export interface LayerNormWeights {
+  /** [G*H] gain and bias on x W_ih^T */
+  readonly ihWeight: Float32Array;
+  readonly ihBias: Float32Array;
+  /** [G*H] gain and bias on h W_hh^T */
+  readonly hhWeight: Float32Array;
+  readonly hhBias: Float32Array;
+  /** [H] gain and bias on the LSTM cell state before its tanh; null for GRU */
+  readonly cWeight: Float32Array | null;
+  readonly cBias: Float32Array | null;
+}
+
+/**
+ * What a variant pass changes from the plain cell. Every field's "off" value gives PyTorch's cell.
+ * Masks are pre-scaled (dropout: 0 or 1/(1-p)); zoneout masks hold 1 where a unit keeps its
+ * previous value.
+ */
+export interface CellVariant {
+  /** LSTM peephole weights [3H] in order i, f, o (i, f read c_{t-1}; o reads c_t); null = none. */
+  readonly peephole: Float32Array | null;
+  /** LSTM: f = 1 - i (ONNX input_forget). */
+  readonly coupleInputForget: boolean;
+  /** Gate pre-activations clipped to [-clip, clip] (ONNX clip); Infinity = none. */
+  readonly clip: number;
+  /** GRU: reset gate scales W_hn h + b_hn (true, PyTorch) or h before the product (false, ONNX linear_before_reset=0). */
+  readonly resetAfter: boolean;
+  readonly layerNorm: LayerNormWeights | null;
+  /** [B, I] variational dropout mask on the input, the same at every step; null = none. */
+  readonly inputMask: Float32Array | null;
+  /** [B, P] variational dropout mask on h_{t-1} where it enters W_hh; null = none. */
+  readonly hiddenMask: Float32Array | null;
+  /** Zoneout: null = none. */
+  readonly zoneout: ZoneoutMasks | null;
+}
+
+/** h_t = d h_{t-1} + (1 - d) h~_t (and the same for c with its own d). */
+export interface ZoneoutMasks {
+  /** [T, B, P] d for h in {0, 1} (training), or null to use d = p everywhere (evaluation). */
+  readonly h: Float32Array | null;
+  /** [T, B, H] d for the LSTM cell state, or null (d = p). */
+  readonly c: Float32Array | null;
+  readonly p: number;
+}
+
+/** Gradients of a variant's own parameters (absent entries: the variant has no such parameter). */
+export interface VariantGrads {
+  readonly dPeephole: Float32Array | null;
+  readonly dLnIhWeight: Float32Array | null;
+  readonly dLnIhBias: Float32Array | null;
+  readonly dLnHhWeight: Float32Array | null;
+  readonly dLnHhBias: Float32Array | null;
+  readonly dLnCWeight: Float32Array | null;
+  readonly dLnCBias: Float32Array | null;
 }
 
 /** Per-step internals of a pass, time-major ([T, B, ...]) whatever the direction. */
@@ -116,6 +177,11 @@ export interface SequenceGrads {
   readonly dhSteps: Float32Array | null;
 }
 
+/** What the variant kernels return: the plain gradients and those of the variant's own parameters. */
+export interface VariantSequenceGrads extends SequenceGrads {
+  readonly variant: VariantGrads | null;
+}
+
 /**
  * Row-major matrix product with leading dimensions, BLAS-style:
  * C[m, n] = alpha * op(A) op(B) + beta * C (see kernels/js/gemm.ts for the reference).
@@ -139,6 +205,32 @@ export type GemmFn = (
   ldc: number,
 ) => void;
 
+/** What `Backend.prepareStep` needs: one layer and direction, for a fixed batch. */
+export interface StepKernelOptions {
+  readonly mode: CellMode;
+  /** Sequences per step (1 for streaming). */
+  readonly batch: number;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** Size of h: the projection size of a projected LSTM, else hiddenSize. */
+  readonly outSize: number;
+  /** Read again by `refresh()`, so keep passing the same (mutated in place) arrays. */
+  readonly weights: SequenceWeights;
+}
+
+/** One recurrent step on weights prepared once (inference only; no allocation per call). */
+export interface StepKernel {
+  /**
+   * x [batch, inputSize], h [batch, outSize], c [batch, hidden] (LSTM, else null) -> the new
+   * state in hOut (also the step's output) and cOut. Outputs may alias the inputs.
+   */
+  step(x: Float32Array, h: Float32Array, c: Float32Array | null, hOut: Float32Array, cOut: Float32Array | null): void;
+  /** Re-reads the weights after they changed (an optimiser step, loadStateDict). */
+  refresh(): void;
+  /** Frees the kernel's memory; the kernel must not be used afterwards. */
+  dispose(): void;
+}
+
 /** A set of kernels the layers can run on. */
 export interface Backend {
   readonly name: string;
@@ -146,4 +238,9 @@ export interface Backend {
   readonly gemm?: GemmFn;
   sequenceForward(args: SequenceForwardArgs): SequenceForwardResult;
   sequenceBackward(args: SequenceBackwardArgs): SequenceGrads;
+  /**
+   * Streaming fast path: weights packed once, then one step per call with no allocation and
+   * no re-packing. Absent on the reference backend (use a T = 1 sequenceForward there).
+   */
+  prepareStep?(options: StepKernelOptions): StepKernel;
 }

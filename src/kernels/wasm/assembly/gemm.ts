@@ -1,0 +1,238 @@
+// Matrix kernels on byte pointers into the shared memory. B operands are pre-packed into
+// contiguous 16-column panels (K x 16, zero-padded): row-major B with a large stride
+// aliases in cache, panels stream linearly. Register tiles are 2 x 16 (8 accumulators),
+// the largest that does not spill; one-row tails use 1 x 32 for more independent chains.
+
+// Staging for a partial last panel (N not a multiple of 16).
+const stage: usize = memory.data(64, 16);
+
+/** Packs B (K x N, element (k, n) at src[k*ks + n*ns], strides in floats) into panels at dst. */
+export function pack(src: usize, ks: i32, ns: i32, K: i32, N: i32, dst: usize): void {
+  const panels = (N + 15) >> 4;
+  let out = dst;
+  for (let p = 0; p < panels; p++) {
+    const n0 = p << 4;
+    const nc = min(16, N - n0);
+    for (let k = 0; k < K; k++) {
+      const base = src + ((<usize>k * <usize>ks + <usize>n0 * <usize>ns) << 2);
+      const step = <usize>ns << 2;
+      for (let j = 0; j < 16; j++) {
+        store<f32>(out, j < nc ? load<f32>(base + <usize>j * step) : 0);
+        out += 4;
+      }
+    }
+  }
+}
+
+/** Bytes that `pack` writes for a K x N operand. */
+export function packedBytes(K: i32, N: i32): i32 {
+  return ((N + 15) >> 4) * K * 64;
+}
+
+@inline function storeRow(c: usize, nc: i32, acc: i32, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  if (nc == 16) {
+    if (acc) {
+      v0 = f32x4.add(v0, v128.load(c));
+      v1 = f32x4.add(v1, v128.load(c, 16));
+      v2 = f32x4.add(v2, v128.load(c, 32));
+      v3 = f32x4.add(v3, v128.load(c, 48));
+    }
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+    v128.store(c, v2, 32);
+    v128.store(c, v3, 48);
+    return;
+  }
+  v128.store(stage, v0);
+  v128.store(stage, v1, 16);
+  v128.store(stage, v2, 32);
+  v128.store(stage, v3, 48);
+  for (let j = 0; j < nc; j++) {
+    const o = c + (<usize>j << 2);
+    const v = load<f32>(stage + (<usize>j << 2));
+    store<f32>(o, acc ? v + load<f32>(o) : v);
+  }
+}
+
+// Two rows of A against one panel.
+@inline function tile2(a: usize, lda: i32, K: i32, panel: usize, c: usize, ldc: i32, nc: i32, bias: usize, acc: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  if (bias) {
+    c00 = v128.load(bias);
+    c01 = v128.load(bias, 16);
+    c02 = v128.load(bias, 32);
+    c03 = v128.load(bias, 48);
+  }
+  let c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+  const a1 = a + (<usize>lda << 2);
+  let bq = panel;
+  for (let k = 0; k < K; k++) {
+    const ko = <usize>k << 2;
+    const x0 = v128.load32_splat(a + ko);
+    const x1 = v128.load32_splat(a1 + ko);
+    const b0 = v128.load(bq);
+    const b1 = v128.load(bq, 16);
+    const b2 = v128.load(bq, 32);
+    const b3 = v128.load(bq, 48);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    c02 = f32x4.add(c02, f32x4.mul(x0, b2));
+    c03 = f32x4.add(c03, f32x4.mul(x0, b3));
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    c12 = f32x4.add(c12, f32x4.mul(x1, b2));
+    c13 = f32x4.add(c13, f32x4.mul(x1, b3));
+    bq += 64;
+  }
+  storeRow(c, nc, acc, c00, c01, c02, c03);
+  storeRow(c + (<usize>ldc << 2), nc, acc, c10, c11, c12, c13);
+}
+
+// One row of A against two full panels (the batch-1 path).
+@inline function tile1x2(a: usize, K: i32, panelBytes: usize, panel: usize, c: usize, bias: usize, acc: i32, nc2: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  if (bias) {
+    c00 = v128.load(bias);
+    c01 = v128.load(bias, 16);
+    c02 = v128.load(bias, 32);
+    c03 = v128.load(bias, 48);
+    c10 = v128.load(bias, 64);
+    c11 = v128.load(bias, 80);
+    c12 = v128.load(bias, 96);
+    c13 = v128.load(bias, 112);
+  }
+  let bq = panel;
+  const bq2 = panelBytes;
+  for (let k = 0; k < K; k++) {
+    const x0 = v128.load32_splat(a + (<usize>k << 2));
+    c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bq)));
+    c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bq, 16)));
+    c02 = f32x4.add(c02, f32x4.mul(x0, v128.load(bq, 32)));
+    c03 = f32x4.add(c03, f32x4.mul(x0, v128.load(bq, 48)));
+    const bn = bq + bq2;
+    c10 = f32x4.add(c10, f32x4.mul(x0, v128.load(bn)));
+    c11 = f32x4.add(c11, f32x4.mul(x0, v128.load(bn, 16)));
+    c12 = f32x4.add(c12, f32x4.mul(x0, v128.load(bn, 32)));
+    c13 = f32x4.add(c13, f32x4.mul(x0, v128.load(bn, 48)));
+    bq += 64;
+  }
+  storeRow(c, 16, acc, c00, c01, c02, c03);
+  storeRow(c + 64, nc2, acc, c10, c11, c12, c13);
+}
+
+@inline function tile1(a: usize, K: i32, panel: usize, c: usize, nc: i32, bias: usize, acc: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  if (bias) {
+    c00 = v128.load(bias);
+    c01 = v128.load(bias, 16);
+    c02 = v128.load(bias, 32);
+    c03 = v128.load(bias, 48);
+  }
+  let bq = panel;
+  for (let k = 0; k < K; k++) {
+    const x0 = v128.load32_splat(a + (<usize>k << 2));
+    c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bq)));
+    c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bq, 16)));
+    c02 = f32x4.add(c02, f32x4.mul(x0, v128.load(bq, 32)));
+    c03 = f32x4.add(c03, f32x4.mul(x0, v128.load(bq, 48)));
+    bq += 64;
+  }
+  storeRow(c, nc, acc, c00, c01, c02, c03);
+}
+
+// Cache blocking for the big whole-sequence products (K = T*B in the weight gradients):
+// a KC-deep slice of a panel stays in L1 and an MC x KC block of A in L2.
+const KC = 256;
+const MC = 128;
+
+/**
+ * C[M, N] (row stride ldc) = A[M, K] (row stride lda) x packed B, plus bias[N] when
+ * bias != 0, plus the old C when acc != 0. Bias must be readable up to a multiple of 16.
+ */
+export function gemm(a: usize, lda: i32, M: i32, K: i32, bp: usize, N: i32, c: usize, ldc: i32, bias: usize, acc: i32): void {
+  if (K <= KC && M <= MC) {
+    block(a, lda, M, K, K, bp, N, c, ldc, bias, acc);
+    return;
+  }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    for (let m0 = 0; m0 < M; m0 += MC) {
+      block(
+        a + ((<usize>m0 * <usize>lda + <usize>k0) << 2), lda, min(MC, M - m0), kc, K,
+        bp + (<usize>k0 << 6), N, c + ((<usize>m0 * <usize>ldc) << 2), ldc,
+        k0 == 0 ? bias : 0, k0 == 0 ? acc : 1,
+      );
+    }
+  }
+}
+
+// One block: K-deep slice of A rows against every panel; panels are Kfull x 16.
+function block(a: usize, lda: i32, M: i32, K: i32, Kfull: i32, bp: usize, N: i32, c: usize, ldc: i32, bias: usize, acc: i32): void {
+  const panels = (N + 15) >> 4;
+  const panelBytes = <usize>Kfull << 6;
+  const pairs = M & ~1;
+  for (let p = 0; p < panels; p++) {
+    const n0 = p << 4;
+    const nc = min(16, N - n0);
+    const panel = bp + <usize>p * panelBytes;
+    const bo = bias ? bias + (<usize>n0 << 2) : 0;
+    for (let m = 0; m < pairs; m += 2) {
+      tile2(a + ((<usize>m * <usize>lda) << 2), lda, K, panel, c + ((<usize>m * <usize>ldc + <usize>n0) << 2), ldc, nc, bo, acc);
+    }
+  }
+  if (pairs == M) return;
+  // The odd last row: two panels at a time.
+  const a1 = a + ((<usize>pairs * <usize>lda) << 2);
+  const c1 = c + ((<usize>pairs * <usize>ldc) << 2);
+  let p = 0;
+  for (; p + 2 <= panels; p += 2) {
+    const n0 = p << 4;
+    tile1x2(a1, K, panelBytes, bp + <usize>p * panelBytes, c1 + (<usize>n0 << 2), bias ? bias + (<usize>n0 << 2) : 0, acc, min(16, N - n0 - 16));
+  }
+  if (p < panels) {
+    const n0 = p << 4;
+    tile1(a1, K, bp + <usize>p * panelBytes, c1 + (<usize>n0 << 2), min(16, N - n0), bias ? bias + (<usize>n0 << 2) : 0, acc);
+  }
+}
+
+/** dst[cols, rows] = src[rows, cols]^T, in 16 x 16 blocks to stay in cache. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r0 = 0; r0 < rows; r0 += 16) {
+    const r1 = min(rows, r0 + 16);
+    for (let c0 = 0; c0 < cols; c0 += 16) {
+      const c1 = min(cols, c0 + 16);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) {
+          store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>cols + <usize>c) << 2)));
+        }
+      }
+    }
+  }
+}
+
+/** dst[j] = sum over rows of src[i, j] (bias gradients), row by row so memory streams. */
+export function colsum(src: usize, rows: i32, cols: i32, dst: usize): void {
+  memory.fill(dst, 0, <usize>cols << 2);
+  const v4 = cols & ~3;
+  for (let i = 0; i < rows; i++) {
+    const row = src + ((<usize>i * <usize>cols) << 2);
+    let j = 0;
+    for (; j < v4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(row + o)));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(row + o));
+    }
+  }
+}
+
+/** dst[n] += src[n] */
+export function addTo(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}

@@ -1,0 +1,121 @@
+import type { SequenceBackwardArgs, SequenceGrads } from '../types.js';
+import { gateCount } from '../types.js';
+import type { Arena } from './arena.js';
+import { MODE_ID, packedFloats, type WasmSaved } from './forward.js';
+import type { KernelExports } from './module.js';
+
+/**
+ * BPTT on the WASM kernels. The time loop yields dL/d(pre-activations) of every step; the
+ * weight gradients then come from a few whole-sequence GEMMs (dW = dA^T [inputs]) instead of
+ * T small ones, since padded steps have dA = 0 and add nothing.
+ */
+export function wasmBackward(k: KernelExports, arena: Arena, args: SequenceBackwardArgs): SequenceGrads {
+  const fa = args.forward;
+  const { mode, weights: w, reverse } = fa;
+  const { T, B, I, H, P } = fa.dims;
+  const saved = args.result.saved as WasmSaved;
+  const G = gateCount(mode) * H;
+  const TB = T * B;
+  const lstm = mode === 'lstm';
+  const gru = mode === 'gru';
+  const proj = lstm && w.wHr !== null;
+
+  arena.begin();
+  const pGates = saved.gates ? arena.take(TB * G) : 0;
+  const pHs = arena.take((T + 1) * B * P);
+  const pCs = lstm ? arena.take((T + 1) * B * H) : 0;
+  const pHn = gru ? arena.take(TB * H) : 0;
+  const pM = proj ? arena.take(TB * H) : 0;
+  const pDy = args.dy ? arena.take(TB * P) : 0;
+  const pDh = arena.take(B * P);
+  const pDc = lstm ? arena.take(B * H) : 0;
+  const pDxg = arena.take(TB * G);
+  const pDhg = gru ? arena.take(TB * G) : 0;
+  const pDhAct = proj ? arena.take(TB * P) : 0;
+  const pSteps = args.stepGrads ? arena.take(TB * P) : 0;
+  const pLens = fa.lengths ? arena.take(B) : 0;
+  const pWhh = arena.take(G * P);
+  const pWhhT = arena.take(packedFloats(G, P));
+  const pWhr = proj ? arena.take(P * H) : 0;
+  const pWhrT = proj ? arena.take(packedFloats(P, H)) : 0;
+  const pDm = proj ? arena.take(B * H) : 0;
+  const pDhp = arena.take(B * P);
+  const pDirect = gru ? arena.take(B * H) : 0;
+  // After the loop.
+  const pWih = arena.take(G * I);
+  const pWihB = arena.take(packedFloats(G, I));
+  const pDx = arena.take(TB * I);
+  const pX = arena.take(TB * I);
+  const pXP = arena.take(packedFloats(TB, I));
+  const pDxgT = arena.take(G * TB);
+  const pDhgT = gru ? arena.take(G * TB) : 0;
+  const pHP = arena.take(packedFloats(TB, P));
+  const pDWih = arena.take(G * I);
+  const pDWhh = arena.take(G * P);
+  const pDhActT = proj ? arena.take(P * TB) : 0;
+  const pMP = proj ? arena.take(packedFloats(TB, H)) : 0;
+  const pDWhr = proj ? arena.take(P * H) : 0;
+  const pDBih = w.bIh ? arena.take(G) : 0;
+  const pDBhh = w.bHh ? arena.take(G) : 0;
+  const mem = arena.commit();
+
+  const f = (ptr: number): number => ptr >> 2;
+  if (saved.gates) mem.set(saved.gates, f(pGates));
+  mem.set(saved.hs, f(pHs));
+  if (saved.cs) mem.set(saved.cs, f(pCs));
+  if (saved.hn) mem.set(saved.hn, f(pHn));
+  if (saved.m) mem.set(saved.m, f(pM));
+  if (args.dy) mem.set(args.dy.subarray(0, TB * P), f(pDy));
+  if (args.dhN) mem.set(args.dhN.subarray(0, B * P), f(pDh));
+  else mem.fill(0, f(pDh), f(pDh) + B * P);
+  if (lstm) {
+    if (args.dcN) mem.set(args.dcN.subarray(0, B * H), f(pDc));
+    else mem.fill(0, f(pDc), f(pDc) + B * H);
+  }
+  if (fa.lengths) arena.setInt32(pLens, fa.lengths);
+  mem.set(w.wHh, f(pWhh));
+  if (proj) mem.set(w.wHr!, f(pWhr));
+  mem.set(w.wIh, f(pWih));
+  mem.set(fa.x.subarray(0, TB * I), f(pX));
+
+  // (k, n) operands: dh_prev = dA W_hh (k over G), dm = dh W_hr (k over P).
+  k.pack(pWhh, P, 1, G, P, pWhhT);
+  if (proj) k.pack(pWhr, H, 1, P, H, pWhrT);
+  k.backward(
+    MODE_ID[mode], T, B, H, P, pGates, pHs, pCs, pHn, pDy,
+    pDh, pDc, pDxg, pDhg, pDhAct, pSteps,
+    pLens, reverse ? 1 : 0, pWhhT, pWhrT, pDm, pDhp, pDirect,
+  );
+  // dx = dXG W_ih; dW_ih = dXG^T x; dW_hh = dHG^T h_prev; dW_hr = dh^T m.
+  k.pack(pWih, I, 1, G, I, pWihB);
+  k.gemm(pDxg, G, TB, G, pWihB, I, pDx, I, 0, 0);
+  k.transpose(pDxg, TB, G, pDxgT);
+  k.pack(pX, I, 1, TB, I, pXP);
+  k.gemm(pDxgT, TB, G, TB, pXP, I, pDWih, I, 0, 0);
+  const pRecT = gru ? pDhgT : pDxgT;
+  if (gru) k.transpose(pDhg, TB, G, pDhgT);
+  // The T previous states are contiguous: slots 0..T-1 forward, 1..T reverse.
+  k.pack(pHs + (reverse ? B * P * 4 : 0), P, 1, TB, P, pHP);
+  k.gemm(pRecT, TB, G, TB, pHP, P, pDWhh, P, 0, 0);
+  if (proj) {
+    k.transpose(pDhAct, TB, P, pDhActT);
+    k.pack(pM, H, 1, TB, H, pMP);
+    k.gemm(pDhActT, TB, P, TB, pMP, H, pDWhr, H, 0, 0);
+  }
+  if (pDBih) k.colsum(pDxg, TB, G, pDBih);
+  if (pDBhh) k.colsum(gru ? pDhg : pDxg, TB, G, pDBhh);
+
+  const view = arena.f32();
+  const copy = (ptr: number, n: number): Float32Array => view.slice(f(ptr), f(ptr) + n);
+  return {
+    dx: copy(pDx, TB * I),
+    dh0: copy(pDh, B * P),
+    dc0: lstm ? copy(pDc, B * H) : null,
+    dWIh: copy(pDWih, G * I),
+    dWHh: copy(pDWhh, G * P),
+    dBIh: pDBih ? copy(pDBih, G) : null,
+    dBHh: pDBhh ? copy(pDBhh, G) : null,
+    dWHr: proj ? copy(pDWhr, P * H) : null,
+    dhSteps: pSteps ? copy(pSteps, TB * P) : null,
+  };
+}

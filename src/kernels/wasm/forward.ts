@@ -1,0 +1,126 @@
+import type { CellMode, SequenceForwardArgs, SequenceForwardResult, SequenceTrace } from '../types.js';
+import { gateCount } from '../types.js';
+import type { Arena } from './arena.js';
+import type { KernelExports } from './module.js';
+
+/** Mode numbers of assembly/sequence.ts. */
+export const MODE_ID: Record<CellMode, number> = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 };
+
+/** Floats `pack` writes for a K x N operand (16-column panels). */
+export const packedFloats = (K: number, N: number): number => Math.ceil(N / 16) * 16 * K;
+const round16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/**
+ * What the backward pass reads, copied out of the shared memory (the next call reuses it).
+ * hs, cs are [(T+1), B, .] with the initial state in slot 0 (forward) or slot T (reverse).
+ */
+export interface WasmSaved {
+  readonly hs: Float32Array;
+  readonly cs: Float32Array | null;
+  readonly gates: Float32Array | null;
+  readonly hn: Float32Array | null;
+  readonly m: Float32Array | null;
+}
+
+/**
+ * Input projection plus the bias the recurrent GEMM does not add: RNN and LSTM fold b_hh
+ * into it; GRU keeps b_hh inside the reset-scaled term.
+ */
+function inputBias(mode: CellMode, bIh: Float32Array | null, bHh: Float32Array | null, G: number): Float32Array | null {
+  if (mode === 'gru' || !bHh) return bIh;
+  const sum = new Float32Array(G);
+  for (let j = 0; j < G; j++) sum[j] = (bIh ? bIh[j]! : 0) + bHh[j]!;
+  return sum;
+}
+
+/** A whole-sequence forward pass on the WASM kernels (T >= 1). */
+export function wasmForward(k: KernelExports, arena: Arena, args: SequenceForwardArgs): SequenceForwardResult {
+  const { mode, weights: w, reverse } = args;
+  const { T, B, I, H, P } = args.dims;
+  const G = gateCount(mode) * H;
+  const TB = T * B;
+  const lstm = mode === 'lstm';
+  const gated = lstm || mode === 'gru';
+  const save = args.saveForBackward || args.trace;
+  const proj = lstm && w.wHr !== null;
+  const bias = inputBias(mode, w.bIh, w.bHh, G);
+  const bhh = mode === 'gru' ? w.bHh : null;
+
+  arena.begin();
+  const pX = arena.take(TB * I);
+  const pWih = arena.take(G * I);
+  const pWihP = arena.take(packedFloats(I, G));
+  const pBias = bias ? arena.take(round16(G)) : 0;
+  const pXg = arena.take(TB * G);
+  const pWhh = arena.take(G * P);
+  const pWhhP = arena.take(packedFloats(P, G));
+  const pBhh = bhh ? arena.take(round16(G)) : 0;
+  const pWhr = proj ? arena.take(P * H) : 0;
+  const pWhrP = proj ? arena.take(packedFloats(H, P)) : 0;
+  const pHs = arena.take((T + 1) * B * P);
+  const pCs = lstm ? arena.take((T + 1) * B * H) : 0;
+  const pGates = gated ? arena.take((save ? TB : B) * G) : 0;
+  const pHn = mode === 'gru' ? arena.take((save ? TB : B) * H) : 0;
+  const pM = proj && save ? arena.take(TB * H) : 0;
+  const pY = arena.take(TB * P);
+  const pLens = args.lengths ? arena.take(B) : 0;
+  const pHg = arena.take(B * G);
+  const pMb = proj ? arena.take(B * H) : 0;
+  const pPb = proj ? arena.take(B * P) : 0;
+  const mem = arena.commit();
+
+  const f = (ptr: number): number => ptr >> 2;
+  mem.set(args.x.subarray(0, TB * I), f(pX));
+  mem.set(w.wIh, f(pWih));
+  mem.set(w.wHh, f(pWhh));
+  if (bias) mem.set(bias, f(pBias));
+  if (bhh) mem.set(bhh, f(pBhh));
+  if (proj) mem.set(w.wHr!, f(pWhr));
+  const initSlot = reverse ? T : 0;
+  mem.set(args.h0.subarray(0, B * P), f(pHs) + initSlot * B * P);
+  if (lstm) {
+    if (args.c0) mem.set(args.c0.subarray(0, B * H), f(pCs) + initSlot * B * H);
+    else mem.fill(0, f(pCs) + initSlot * B * H, f(pCs) + (initSlot + 1) * B * H);
+  }
+  if (args.lengths) arena.setInt32(pLens, args.lengths);
+
+  // Weights are re-packed on every call: O(weights), against O(T * B * weights) for the pass.
+  k.pack(pWih, 1, I, I, G, pWihP);
+  k.gemm(pX, I, TB, I, pWihP, G, pXg, G, pBias, 0);
+  k.pack(pWhh, 1, P, P, G, pWhhP);
+  if (proj) k.pack(pWhr, 1, H, H, P, pWhrP);
+  k.forward(
+    MODE_ID[mode], T, B, H, P, pXg, pWhhP, pBhh, pWhrP,
+    pHs, pCs, pGates, pHn, pM, save ? 1 : 0,
+    pY, pLens, reverse ? 1 : 0, pHg, pMb, pPb,
+  );
+
+  const view = arena.f32();
+  const copy = (ptr: number, n: number): Float32Array => view.slice(f(ptr), f(ptr) + n);
+  const lastSlot = reverse ? 0 : T;
+  const y = copy(pY, TB * P);
+  const hN = copy(pHs + lastSlot * B * P * 4, B * P);
+  const cN = lstm ? copy(pCs + lastSlot * B * H * 4, B * H) : null;
+  let saved: WasmSaved | null = null;
+  let trace: SequenceTrace | null = null;
+  if (save) {
+    saved = {
+      hs: copy(pHs, (T + 1) * B * P),
+      cs: lstm ? copy(pCs, (T + 1) * B * H) : null,
+      gates: gated ? copy(pGates, TB * G) : null,
+      hn: mode === 'gru' ? copy(pHn, TB * H) : null,
+      m: pM ? copy(pM, TB * H) : null,
+    };
+    // The T per-step states are the slots other than the initial one. Standalone arrays
+    // (not views with an offset), like the reference's.
+    const first = reverse ? 0 : 1;
+    trace = args.trace
+      ? {
+          gates: saved.gates ?? new Float32Array(0),
+          c: saved.cs ? saved.cs.slice(first * B * H, (first + T) * B * H) : null,
+          h: saved.hs.slice(first * B * P, (first + T) * B * P),
+        }
+      : null;
+  }
+  return { y, hN, cN, trace, saved: args.saveForBackward ? saved : null };
+}

@@ -1,0 +1,108 @@
+import { OptionError } from '../../errors.js';
+import { jsBackend } from '../js/index.js';
+import { variantSequenceBackward, variantSequenceForward } from '../js/variants/index.js';
+import type { Backend, StepKernel, StepKernelOptions } from '../types.js';
+import { Arena } from './arena.js';
+import { wasmBackward } from './backward.js';
+import { wasmForward } from './forward.js';
+import { makeWasmGemm } from './gemm.js';
+import { loadKernels, loadKernelsSync, simdSupported, type KernelInstance } from './module.js';
+import { prepareStepKernel } from './step.js';
+import { defaultThreads } from './threads/pool.js';
+import { ThreadedRunner, type ThreadPolicy } from './threads/threaded.js';
+
+export { simdSupported } from './module.js';
+export type { ThreadPolicy } from './threads/threaded.js';
+
+/** The WASM backend, plus the streaming fast path and the thread setting. */
+export interface WasmBackend extends Backend {
+  /**
+   * Packs one layer's weights once into the kernel memory and returns a kernel that runs one
+   * step for a fixed batch with no allocation; call `refresh()` after the weights change.
+   */
+  prepareStep(options: StepKernelOptions): StepKernel;
+  /**
+   * Threads for large passes (default: the core count in Node, capped at 8; always 1 in
+   * browsers). Passes are split by batch rows, so results do not depend on it beyond float32
+   * summation order in the weight gradients. `policy` tunes when a pass is split.
+   */
+  setThreads(threads: number, policy?: Partial<ThreadPolicy>): void;
+  readonly threads: number;
+}
+
+/** The single-thread kernels on one instance. */
+function makeSingle(inst: KernelInstance): Backend & { prepareStep(o: StepKernelOptions): StepKernel } {
+  const arena = new Arena(inst);
+  const k = inst.exports;
+  return {
+    name: 'wasm',
+    gemm: makeWasmGemm(k, arena),
+    sequenceForward(args) {
+      // Cell variants have only reference kernels (autograd normally routes them there).
+      if (args.variant) return variantSequenceForward(args);
+      // Nothing to run: the reference returns the initial state as it is.
+      if (args.dims.T === 0 || args.dims.B === 0) return jsBackend.sequenceForward(args);
+      return wasmForward(k, arena, args);
+    },
+    sequenceBackward(args) {
+      if (args.forward.variant) return variantSequenceBackward(args);
+      const { T, B } = args.forward.dims;
+      if (T === 0 || B === 0) return jsBackend.sequenceBackward(args);
+      return wasmBackward(k, arena, args);
+    },
+    prepareStep: (options) => prepareStepKernel(k, arena, options),
+  };
+}
+
+function makeBackend(inst: KernelInstance): WasmBackend {
+  const single = makeSingle(inst);
+  const runner = new ThreadedRunner(single, defaultThreads());
+  return {
+    name: 'wasm',
+    gemm: single.gemm!,
+    sequenceForward: (args) => runner.forward(args),
+    sequenceBackward: (args) => runner.backward(args),
+    prepareStep: single.prepareStep,
+    setThreads(threads, policy) {
+      if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`setThreads: threads must be an integer >= 1, got ${threads}`);
+      runner.threads = threads;
+      if (policy) runner.policy = { ...runner.policy, ...policy };
+      if (threads === 1) runner.close();
+    },
+    get threads() {
+      return runner.threads;
+    },
+  };
+}
+
+let backend: WasmBackend | null = null;
+let failed = false;
+
+/**
+ * The WASM backend, compiled synchronously on first use; null where SIMD is missing or sync
+ * compilation is refused (browser main threads: use `initWasmBackend` there).
+ */
+export function wasmBackendSync(): WasmBackend | null {
+  if (backend || failed) return backend;
+  try {
+    backend = simdSupported() ? makeBackend(loadKernelsSync()) : null;
+  } catch {
+    backend = null;
+  }
+  failed = backend === null;
+  return backend;
+}
+
+/** The WASM backend, compiled asynchronously; null where SIMD is missing. */
+export async function wasmBackendAsync(): Promise<WasmBackend | null> {
+  if (backend) return backend;
+  if (!simdSupported()) return null;
+  backend = makeBackend(await loadKernels());
+  failed = false;
+  return backend;
+}
+
+/** A separate single-thread instance (what each pool worker runs). */
+export function singleThreadBackend(): Backend | null {
+  return simdSupported() ? makeSingle(loadKernelsSync()) : null;
+}

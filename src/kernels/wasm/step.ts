@@ -1,0 +1,96 @@
+import { OptionError } from '../../errors.js';
+import type { StepKernel, StepKernelOptions } from '../types.js';
+import { gateCount } from '../types.js';
+import type { Arena } from './arena.js';
+import { MODE_ID, packedFloats } from './forward.js';
+import type { KernelExports } from './module.js';
+
+// A kernel dropped without dispose() still returns its memory once collected.
+const released = new FinalizationRegistry<() => void>((free) => free());
+
+/** See `Backend.prepareStep`: the packed weights and every buffer live in one kept block. */
+export function prepareStepKernel(k: KernelExports, arena: Arena, o: StepKernelOptions): StepKernel {
+  const { mode, batch: B, inputSize: I, hiddenSize: H, outSize: P, weights: w } = o;
+  if (![B, I, H, P].every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new OptionError(`prepareStep: batch, inputSize, hiddenSize and outSize must be integers >= 1, got ${B}, ${I}, ${H}, ${P}`);
+  }
+  const G = gateCount(mode) * H;
+  const lstm = mode === 'lstm';
+  const proj = lstm && w.wHr !== null;
+  const gru = mode === 'gru';
+  const r16 = (n: number) => Math.ceil(n / 16) * 16;
+
+  // One long-lived block, carved into the pieces below (offsets in floats).
+  const sizes = {
+    wih: packedFloats(I, G), bias: r16(G), whh: packedFloats(P, G), bhh: gru ? r16(G) : 0,
+    whr: proj ? packedFloats(H, P) : 0, x: B * I, xg: B * G, hs: 2 * B * P, cs: lstm ? 2 * B * H : 0,
+    gates: B * G, hn: gru ? B * H : 0, y: B * P, hg: B * G, mb: proj ? B * H : 0, pb: proj ? B * P : 0,
+  };
+  const off: Record<string, number> = {};
+  let total = 0;
+  for (const [name, n] of Object.entries(sizes)) {
+    off[name] = total;
+    total += r16(n);
+  }
+  const bytes = total * 4;
+  const base = arena.keep(bytes);
+  const at = (name: string): number => (sizes[name as keyof typeof sizes] ? base + off[name]! * 4 : 0);
+  let live = true;
+  const free = () => {
+    if (live) arena.release(base, bytes);
+    live = false;
+  };
+
+  const kernel: StepKernel = {
+    refresh() {
+      arena.begin();
+      const pWih = arena.take(G * I);
+      const pWhh = arena.take(G * P);
+      const pWhr = proj ? arena.take(P * H) : 0;
+      const mem = arena.commit();
+      mem.set(w.wIh, pWih >> 2);
+      mem.set(w.wHh, pWhh >> 2);
+      if (proj) mem.set(w.wHr!, pWhr >> 2);
+      const bias = at('bias') >> 2;
+      mem.fill(0, bias, bias + G);
+      // As in the sequence pass: RNN and LSTM fold b_hh into the input bias, GRU keeps it.
+      for (let j = 0; j < G; j++) {
+        mem[bias + j] = (w.bIh ? w.bIh[j]! : 0) + (!gru && w.bHh ? w.bHh[j]! : 0);
+      }
+      if (gru) {
+        if (w.bHh) mem.set(w.bHh, at('bhh') >> 2);
+        else mem.fill(0, at('bhh') >> 2, (at('bhh') >> 2) + G);
+      }
+      k.pack(pWih, 1, I, I, G, at('wih'));
+      k.pack(pWhh, 1, P, P, G, at('whh'));
+      if (proj) k.pack(pWhr, 1, H, H, P, at('whr'));
+    },
+    step(x, h, c, hOut, cOut) {
+      if (!live) throw new OptionError('StepKernel.step: the kernel was disposed');
+      const mem = arena.f32();
+      const hs = at('hs') >> 2;
+      const cs = at('cs') >> 2;
+      mem.set(x.subarray(0, B * I), at('x') >> 2);
+      mem.set(h.subarray(0, B * P), hs);
+      if (lstm) {
+        if (c) mem.set(c.subarray(0, B * H), cs);
+        else mem.fill(0, cs, cs + B * H);
+      }
+      k.gemm(at('x'), I, B, I, at('wih'), G, at('xg'), G, at('bias'), 0);
+      k.forward(
+        MODE_ID[mode], 1, B, H, P, at('xg'), at('whh'), at('bhh'), at('whr'),
+        at('hs'), at('cs'), at('gates'), at('hn'), 0, 0,
+        at('y'), 0, 0, at('hg'), at('mb'), at('pb'),
+      );
+      hOut.set(mem.subarray(hs + B * P, hs + 2 * B * P));
+      if (cOut && lstm) cOut.set(mem.subarray(cs + B * H, cs + 2 * B * H));
+    },
+    dispose() {
+      released.unregister(kernel);
+      free();
+    },
+  };
+  released.register(kernel, free, kernel);
+  kernel.refresh();
+  return kernel;
+}

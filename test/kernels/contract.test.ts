@@ -1,0 +1,156 @@
+// One contract suite, run on every backend: PyTorch parity cases through the layers, then
+// random shapes against the reference backend (forward values, states, traces, gradients).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { getBackend, setBackend } from '../../src/kernels/backend.js';
+import { jsBackend } from '../../src/kernels/js/index.js';
+import type { Backend, CellMode } from '../../src/kernels/types.js';
+import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { parseReferenceCase, runReferenceCase } from '../../src/io/pytorch-reference.js';
+import { assertClose, GRAD_KEYS, makeArgs, seeded, type CaseSpec } from './helpers.js';
+
+const wasm = wasmBackendSync();
+test('the WASM SIMD backend loads in Node 20', () => {
+  assert.ok(wasm !== null, 'wasmBackendSync() returned null');
+  assert.equal(wasm.name, 'wasm');
+});
+const backends: Backend[] = [jsBackend, ...(wasm ? [wasm] : [])];
+
+const dir = fileURLToPath(new URL('../fixtures/pytorch/', import.meta.url));
+const cases = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const FWD = 1e-5;
+const GRAD = 1e-4;
+
+/** Runs `fn` with `backend` as the global backend, restoring the previous one. */
+function withBackend<T>(backend: Backend, fn: () => T): T {
+  const before = getBackend();
+  setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(before);
+  }
+}
+
+const shapes = [
+  { T: 1, B: 1, I: 1, H: 1, proj: 0 },
+  { T: 6, B: 1, I: 3, H: 5, proj: 3 },
+  { T: 7, B: 3, I: 3, H: 5, proj: 2 },
+  { T: 4, B: 2, I: 17, H: 19, proj: 7 },
+  { T: 3, B: 5, I: 33, H: 36, proj: 20 },
+  // T*B > 256 and > 128: the blocked GEMM paths.
+  { T: 20, B: 15, I: 9, H: 13, proj: 5 },
+];
+const modes: CellMode[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
+
+function specs(): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  let seed = 1;
+  for (const mode of modes) {
+    for (const shape of shapes) {
+      for (const proj of mode === 'lstm' ? [0, shape.proj] : [0]) {
+        if (proj > 0 && proj >= shape.H) continue;
+        for (const bias of [true, false]) {
+          for (const lengths of [false, true]) {
+            for (const reverse of [false, true]) out.push({ mode, ...shape, proj, bias, lengths, reverse, seed: seed++ });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const name = (c: CaseSpec) =>
+  `${c.mode} T${c.T} B${c.B} I${c.I} H${c.H}${c.proj ? ` P${c.proj}` : ''}${c.bias ? '' : ' nobias'}${c.lengths ? ' lengths' : ''}${c.reverse ? ' reverse' : ''}`;
+
+for (const backend of backends) {
+  describe(`backend contract: ${backend.name}`, () => {
+    test('PyTorch parity: every case in test/fixtures/pytorch', () => {
+      assert.ok(cases.length >= 32, `expected at least 32 cases, found ${cases.length}`);
+      withBackend(backend, () => {
+        for (const file of cases) {
+          const c = parseReferenceCase(JSON.parse(readFileSync(dir + file, 'utf8')), file);
+          const r = runReferenceCase(c, { forward: FWD, grad: GRAD });
+          const bad = r.comparisons.filter((x) => !(x.error <= x.tolerance));
+          assert.deepEqual(bad, [], `${file}: ${JSON.stringify(bad)}`);
+          assert.ok(r.comparisons.filter((x) => x.what.startsWith('grad ')).length >= Object.keys(c.state_dict).length + 1);
+        }
+      });
+    });
+
+    test('random shapes match the reference: outputs, states, traces, gradients', () => {
+      for (const spec of specs()) {
+        const what = `${backend.name} ${name(spec)}`;
+        const args = makeArgs(spec);
+        const want = jsBackend.sequenceForward(args);
+        const got = backend.sequenceForward(args);
+        assertClose(`${what} y`, got.y, want.y, FWD);
+        assertClose(`${what} hN`, got.hN, want.hN, FWD);
+        assertClose(`${what} cN`, got.cN, want.cN, FWD);
+        assert.ok(got.trace && want.trace, `${what}: trace missing`);
+        assertClose(`${what} trace gates`, got.trace.gates, want.trace.gates, FWD);
+        assertClose(`${what} trace c`, got.trace.c, want.trace.c, FWD);
+        assertClose(`${what} trace h`, got.trace.h, want.trace.h, FWD);
+
+        const r = seeded(spec.seed + 1000);
+        const { T, B, H, P } = args.dims;
+        const rand = (n: number) => Float32Array.from({ length: n }, () => r());
+        // Alternate which upstream gradients are present.
+        const dy = spec.seed % 3 === 2 ? null : rand(T * B * P);
+        const dhN = spec.seed % 3 === 1 ? null : rand(B * P);
+        const dcN = spec.mode === 'lstm' && spec.seed % 2 === 0 ? rand(B * H) : null;
+        const gWant = jsBackend.sequenceBackward({ forward: args, result: want, dy, dhN, dcN, stepGrads: true });
+        const gGot = backend.sequenceBackward({ forward: args, result: got, dy, dhN, dcN, stepGrads: true });
+        for (const key of GRAD_KEYS) {
+          assertClose(`${what} ${key}`, gGot[key], gWant[key], GRAD);
+        }
+      }
+    });
+
+    test('inference without saving gives the same outputs, and no step gradients unless asked', () => {
+      for (const spec of specs().filter((s) => s.seed % 4 === 0)) {
+        const what = `${backend.name} ${name(spec)}`;
+        const args = makeArgs(spec, false, false);
+        const want = jsBackend.sequenceForward(args);
+        const got = backend.sequenceForward(args);
+        assert.equal(got.trace, null, `${what}: trace not asked for`);
+        assertClose(`${what} y`, got.y, want.y, FWD);
+        assertClose(`${what} hN`, got.hN, want.hN, FWD);
+        assertClose(`${what} cN`, got.cN, want.cN, FWD);
+        const train = makeArgs(spec, true, false);
+        const res = backend.sequenceForward(train);
+        const g = backend.sequenceBackward({ forward: train, result: res, dy: res.y, dhN: null, dcN: null, stepGrads: false });
+        assert.equal(g.dhSteps, null, `${what}: dhSteps not asked for`);
+      }
+    });
+
+    test('padding: zero output and gradients at padded steps, state held', () => {
+      const spec: CaseSpec = { mode: 'lstm', T: 6, B: 3, I: 4, H: 6, proj: 0, bias: true, lengths: true, reverse: true, seed: 5 };
+      const args = makeArgs(spec);
+      const { T, B, P } = args.dims;
+      const res = backend.sequenceForward(args);
+      const lengths = args.lengths!;
+      const g = backend.sequenceBackward({ forward: args, result: res, dy: new Float32Array(T * B * P).fill(1), dhN: null, dcN: null, stepGrads: true });
+      let padded = 0;
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          if (t < lengths[b]!) continue;
+          padded++;
+          for (let j = 0; j < P; j++) {
+            assert.equal(res.y[(t * B + b) * P + j], 0, `y at padded t=${t} b=${b}`);
+            assert.equal(g.dhSteps![(t * B + b) * P + j], 0, `dhSteps at padded t=${t} b=${b}`);
+          }
+          for (let i = 0; i < args.dims.I; i++) assert.equal(g.dx[(t * B + b) * args.dims.I + i], 0, `dx at padded t=${t} b=${b}`);
+        }
+      }
+      assert.ok(padded > 0, 'the case has padding');
+      // Reverse direction: the final state is the state after t = 0.
+      for (let b = 0; b < B; b++) {
+        for (let j = 0; j < P; j++) assert.equal(res.hN[b * P + j], res.trace!.h[b * P + j], `hN b=${b}`);
+      }
+    });
+  });
+}

@@ -1,0 +1,40 @@
+// The Backend gemm (dense layers) on every backend against the reference: transposes,
+// leading dimensions, offsets, alpha and beta, small and blocked sizes.
+import { test } from 'node:test';
+import { jsBackend } from '../../src/kernels/js/index.js';
+import { gemm as refGemm } from '../../src/kernels/js/gemm.js';
+import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { assertClose, seeded } from './helpers.js';
+
+const backends = [jsBackend, wasmBackendSync()!];
+const sizes = [[3, 5, 2], [33, 47, 40], [70, 17, 300], [1, 130, 64], [129, 20, 257]] as const;
+
+for (const backend of backends) {
+  test(`gemm on ${backend.name} matches the reference`, () => {
+    const r = seeded(3);
+    const gemm = backend.gemm ?? refGemm;
+    for (const [m, n, k] of sizes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [[1, 0], [0.5, 1], [2, -0.25]] as const) {
+            const lda = (transA ? m : k) + 3;
+            const ldb = (transB ? k : n) + 1;
+            const ldc = n + 2;
+            const aOff = 5;
+            const bOff = 2;
+            const cOff = 7;
+            const a = Float32Array.from({ length: aOff + (transA ? k : m) * lda }, () => r());
+            const b = Float32Array.from({ length: bOff + (transB ? n : k) * ldb }, () => r());
+            const c0 = Float32Array.from({ length: cOff + m * ldc }, () => r());
+            const want = Float32Array.from(c0);
+            const got = Float32Array.from(c0);
+            refGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, 0 + cOff, ldc);
+            gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
+            // Sums of k terms of size ~1: float32 error grows like sqrt(k) ulps.
+            assertClose(`${backend.name} m${m} n${n} k${k} tA${transA} tB${transB} a${alpha} b${beta}`, got, want, 1e-5 * Math.sqrt(k) * 4);
+          }
+        }
+      }
+    }
+  });
+}
