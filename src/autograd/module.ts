@@ -126,7 +126,9 @@ export class Module {
         missing.push(prefix + name);
         continue;
       }
-      if (!sameShape(src.shape, p.shape)) {
+      if (typeof src !== 'object' || src === null || !Array.isArray(src.shape) || typeof src.data?.length !== 'number') {
+        problems.push(`'${prefix + name}' is not a tensor (an object with a shape array and data)`);
+      } else if (!sameShape(src.shape, p.shape)) {
         problems.push(`'${prefix + name}' has shape ${formatShape(src.shape)}, expected ${formatShape(p.shape)}`);
       } else if (src.data.length !== p.size) {
         problems.push(`'${prefix + name}' has ${src.data.length} values for shape ${formatShape(p.shape)}`);
@@ -152,6 +154,9 @@ export class Module {
         }
       }
     }
-    for (const [name, p] of own) p.data.set(dict[prefix + name]!.data);
+    for (const [name, p] of own) {
+      p.data.set(dict[prefix + name]!.data);
+      p.version++;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { getBackend } from '../kernels/backend.js';
-import type { Backend, CellMode, SequenceForwardArgs, SequenceTrace } from '../kernels/types.js';
+import { variantSequenceBackward, variantSequenceForward } from '../kernels/js/variants/index.js';
+import type { Backend, CellMode, CellVariant, SequenceBackwardArgs, SequenceForwardArgs, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from './backward.js';
 import { needsGrad, record } from './graph.js';
@@ -11,6 +12,31 @@ export interface PassParams {
   readonly bIh: Tensor | null;
   readonly bHh: Tensor | null;
   readonly wHr: Tensor | null;
+  /** Cell-variant parameters (see layers/recurrent-variants.ts for names and shapes). */
+  readonly variant?: VariantParams;
+}
+
+/** Learned parameters of the cell variants; null where the variant is off. */
+export interface VariantParams {
+  /** [3H] LSTM peepholes, order i, f, o */
+  readonly peephole: Tensor | null;
+  /** Layer-norm gains and biases: ih/hh [G*H], c [H] (LSTM only) */
+  readonly lnIhWeight: Tensor | null;
+  readonly lnIhBias: Tensor | null;
+  readonly lnHhWeight: Tensor | null;
+  readonly lnHhBias: Tensor | null;
+  readonly lnCWeight: Tensor | null;
+  readonly lnCBias: Tensor | null;
+}
+
+/** The non-learned part of a variant pass: flags, and this pass's masks. */
+export interface VariantConfig {
+  readonly coupleInputForget: boolean;
+  readonly clip: number;
+  readonly resetAfter: boolean;
+  readonly inputMask: Float32Array | null;
+  readonly hiddenMask: Float32Array | null;
+  readonly zoneout: ZoneoutMasks | null;
 }
 
 export interface PassOptions {
@@ -19,6 +45,8 @@ export interface PassOptions {
   readonly lengths: Int32Array | null;
   readonly trace: boolean;
   readonly backend?: Backend;
+  /** A cell variant: the pass then runs on the reference variant kernels, whatever the backend. */
+  readonly variant?: VariantConfig;
 }
 
 export interface PassResult {
@@ -50,8 +78,11 @@ export function recurrentPass(
   const [T, B, I] = x.shape as [number, number, number];
   const H = params.wHh.shape[0]! / (options.mode === 'lstm' ? 4 : options.mode === 'gru' ? 3 : 1);
   const P = h0.shape[1]!;
-  const inputs = [x, h0, c0, params.wIh, params.wHh, params.bIh, params.bHh, params.wHr];
+  const vp = params.variant;
+  const vTensors = vp ? [vp.peephole, vp.lnIhWeight, vp.lnIhBias, vp.lnHhWeight, vp.lnHhBias, vp.lnCWeight, vp.lnCBias] : [];
+  const inputs = [x, h0, c0, params.wIh, params.wHh, params.bIh, params.bHh, params.wHr, ...vTensors];
   const differentiable = needsGrad(inputs);
+  const variant = options.variant ? cellVariant(options.variant, vp) : undefined;
   const args: SequenceForwardArgs = {
     mode: options.mode,
     dims: { T, B, I, H, P },
@@ -69,8 +100,13 @@ export function recurrentPass(
     reverse: options.reverse,
     saveForBackward: differentiable,
     trace: options.trace,
+    ...(variant ? { variant } : {}),
   };
-  const result = backend.sequenceForward(args);
+  // The WebAssembly kernels compute plain cells only: variants take the reference kernels.
+  const forward = (a: SequenceForwardArgs) => (variant ? variantSequenceForward(a, backend.gemm) : backend.sequenceForward(a));
+  const backward = (a: SequenceBackwardArgs): VariantSequenceGrads =>
+    variant ? variantSequenceBackward(a, backend.gemm) : { ...backend.sequenceBackward(a), variant: null };
+  const result = forward(args);
   const y = new Tensor(result.y, [T, B, P]);
   const hN = new Tensor(result.hN, [B, P]);
   const cN = result.cN ? new Tensor(result.cN, [B, H]) : null;
@@ -78,7 +114,7 @@ export function recurrentPass(
   const outputs = cN ? [y, hN, cN] : [y, hN];
 
   record(`${options.mode}${options.reverse ? '_reverse' : ''}`, inputs, outputs, () => {
-    const grads = backend.sequenceBackward({
+    const grads = backward({
       forward: args,
       result,
       dy: y.grad,
@@ -95,6 +131,16 @@ export function recurrentPass(
     addInto(params.bIh, grads.dBIh);
     addInto(params.bHh, grads.dBHh);
     addInto(params.wHr, grads.dWHr);
+    const vg = grads.variant;
+    if (vp && vg) {
+      addInto(vp.peephole, vg.dPeephole);
+      addInto(vp.lnIhWeight, vg.dLnIhWeight);
+      addInto(vp.lnIhBias, vg.dLnIhBias);
+      addInto(vp.lnHhWeight, vg.dLnHhWeight);
+      addInto(vp.lnHhBias, vg.dLnHhBias);
+      addInto(vp.lnCWeight, vg.dLnCWeight);
+      addInto(vp.lnCBias, vg.dLnCBias);
+    }
   });
   return { y, hN, cN, trace: result.trace, stepGrads };
 }
@@ -103,4 +149,28 @@ function addInto(t: Tensor | null, g: Float32Array | null): void {
   if (!t || !g || !t.requiresGrad) return;
   const buf = gradBuffer(t);
   for (let i = 0; i < g.length; i++) buf[i]! += g[i]!;
+}
+
+function cellVariant(c: VariantConfig, p: VariantParams | undefined): CellVariant {
+  const ln =
+    p?.lnIhWeight && p.lnIhBias && p.lnHhWeight && p.lnHhBias
+      ? {
+          ihWeight: p.lnIhWeight.data,
+          ihBias: p.lnIhBias.data,
+          hhWeight: p.lnHhWeight.data,
+          hhBias: p.lnHhBias.data,
+          cWeight: p.lnCWeight?.data ?? null,
+          cBias: p.lnCBias?.data ?? null,
+        }
+      : null;
+  return {
+    peephole: p?.peephole?.data ?? null,
+    coupleInputForget: c.coupleInputForget,
+    clip: c.clip,
+    resetAfter: c.resetAfter,
+    layerNorm: ln,
+    inputMask: c.inputMask,
+    hiddenMask: c.hiddenMask,
+    zoneout: c.zoneout,
+  };
 }

@@ -1,13 +1,16 @@
 import { concatLast, dropout, reshape, select, stack, swapAxes01 } from '../autograd/ops.js';
 import { recurrentPass, type PassParams, type PassResult } from '../autograd/recurrent.js';
 import { OptionError, ShapeError } from '../errors.js';
-import { gateCount, gateNames } from '../kernels/types.js';
+import { gateCount, gateNames, type StepKernel } from '../kernels/types.js';
+import { getBackend } from '../kernels/backend.js';
+import { isGradEnabled } from '../autograd/graph.js';
 import { Rng, toRng } from '../tensor/random.js';
 import { expectShape, formatShape } from '../tensor/shape.js';
-import { checkFinite, Tensor } from '../tensor/tensor.js';
+import { checkFinite, MAX_ELEMENTS, Tensor } from '../tensor/tensor.js';
 import { fillOrthogonal, fillUniform } from '../tensor/init.js';
 import { Module } from '../autograd/module.js';
 import type { ResolvedRecurrentOptions } from './recurrent-options.js';
+import { addVariantParams, passVariant } from './recurrent-variants.js';
 
 /** The state a recurrent layer carries: h (and c for LSTM), each [numLayers * D, batch, size]. */
 export interface RecurrentState {
@@ -52,10 +55,21 @@ export interface ForwardResult<S extends RecurrentState> {
   trace?: DirectionTrace[];
 }
 
+/** Frees a collected layer's streaming kernels (they hold WebAssembly memory). */
+const stepKernelRegistry = new FinalizationRegistry<StepKernel[]>((kernels) => {
+  for (const k of kernels) k.dispose();
+});
+
 /**
  * A stack of recurrent layers (RNN, LSTM or GRU), optionally bidirectional, with PyTorch's
  * formulas, parameter names and layouts. Build one with `rnn`, `lstm` or `gru`.
+ * Cell variants (peepholes, coupled gates, clip, reset-before GRU, layer norm, recurrent
+ * dropout, zoneout; all off by default) add parameters through recurrent-variants.ts and run
+ * on the reference variant kernels (docs/variants.md).
  */
+/** Most stacked layers a recurrent layer takes (deeper stacks are a typo, and slow to build). */
+const MAX_LAYERS = 1024;
+
 export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends Module {
   readonly options: Readonly<ResolvedRecurrentOptions>;
   /** Directions: 2 when bidirectional. */
@@ -63,6 +77,7 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
   /** Size of h: projSize when set, else hiddenSize. */
   readonly outSize: number;
   private readonly passes: PassParams[] = [];
+  private stepCache: { key: string; kernels: StepKernel[] } | null = null;
   private readonly rng: Rng;
 
   constructor(options: ResolvedRecurrentOptions, seed?: number | Rng) {
@@ -74,6 +89,12 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     const { hiddenSize: H, numLayers, bias, mode } = options;
     const G = gateCount(mode) * H;
     const bound = 1 / Math.sqrt(H);
+    // Refuse sizes no memory holds (e.g. numLayers 1e300) with a typed error rather than a hang.
+    const perLayer = G * (Math.max(options.inputSize, this.numDirections * this.outSize) + this.outSize + 2) + this.outSize * H;
+    if (numLayers > MAX_LAYERS) throw new OptionError(`${mode}: numLayers must be at most ${MAX_LAYERS}, got ${numLayers}`);
+    if (numLayers * this.numDirections * perLayer > MAX_ELEMENTS) {
+      throw new OptionError(`${mode}: ${numLayers} layers of ${H} units would need ${numLayers * this.numDirections * perLayer} parameters, more than recur can allocate`);
+    }
     for (let l = 0; l < numLayers; l++) {
       const inSize = l === 0 ? options.inputSize : this.numDirections * this.outSize;
       for (let d = 0; d < this.numDirections; d++) {
@@ -95,7 +116,8 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
           bIh.data.fill(options.forgetBias, H, 2 * H);
           bHh.data.fill(0, H, 2 * H);
         }
-        this.passes.push({ wIh, wHh, bIh, bHh, wHr });
+        const variant = addVariantParams(options, sfx, (name, t) => this.addParameter(name, t));
+        this.passes.push(variant ? { wIh, wHh, bIh, bHh, wHr, variant } : { wIh, wHh, bIh, bHh, wHr });
       }
     }
   }
@@ -152,8 +174,64 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     expectShape(`${what}: input x`, x.shape, [-1, this.options.inputSize], ['batch', 'features']);
     checkFinite(x.data, `${what}: input x`);
     const B = x.shape[0]!;
+    if (!isGradEnabled()) {
+      const fast = this.fastStep(x, state, B, what);
+      if (fast) return fast;
+    }
     const out = this.run(reshape(x, [1, B, this.options.inputSize]), state, {}, what);
     return { output: reshape(out.output, [B, out.output.shape[2]!]), state: out.state };
+  }
+
+  /**
+   * Inference step on kernels that keep the packed weights between calls (when the backend
+   * has them): no re-packing and no allocation inside the kernel. Rebuilt when the batch,
+   * the backend or any weight's version changes.
+   */
+  private fastStep(x: Tensor, state: S | undefined, B: number, what: string): { output: Tensor; state: S } | null {
+    const backend = getBackend();
+    if (!backend.prepareStep) return null;
+    const initial = this.checkState(state, B, what);
+    const { numLayers, mode, hiddenSize: H } = this.options;
+    const P = this.outSize;
+    const key = `${backend.name}:${B}:${this.parameters().reduce((v, p) => v + p.version, 0)}`;
+    if (this.stepCache?.key !== key) {
+      this.disposeStepKernels();
+      const kernels = this.passes.map((w, l) =>
+        backend.prepareStep!({
+          mode,
+          batch: B,
+          inputSize: l === 0 ? this.options.inputSize : P,
+          hiddenSize: H,
+          outSize: P,
+          weights: { wIh: w.wIh.data, wHh: w.wHh.data, bIh: w.bIh?.data ?? null, bHh: w.bHh?.data ?? null, wHr: w.wHr?.data ?? null },
+        }),
+      );
+      this.stepCache = { key, kernels };
+      stepKernelRegistry.register(this, kernels, this);
+    }
+    const h = new Float32Array(numLayers * B * P);
+    const c = mode === 'lstm' ? new Float32Array(numLayers * B * H) : null;
+    if (initial) {
+      h.set(initial.h.data);
+      if (c && initial.c) c.set(initial.c.data);
+    }
+    let input = x.data;
+    for (let l = 0; l < numLayers; l++) {
+      const hl = h.subarray(l * B * P, (l + 1) * B * P);
+      const cl = c ? c.subarray(l * B * H, (l + 1) * B * H) : null;
+      this.stepCache.kernels[l]!.step(input, hl, cl, hl, cl);
+      input = hl;
+    }
+    const hT = new Tensor(h, [numLayers, B, P]);
+    const next = (c ? { h: hT, c: new Tensor(c, [numLayers, B, H]) } : { h: hT }) as S;
+    return { output: new Tensor(h.slice((numLayers - 1) * B * P), [B, P]), state: next };
+  }
+
+  private disposeStepKernels(): void {
+    if (!this.stepCache) return;
+    stepKernelRegistry.unregister(this);
+    for (const k of this.stepCache.kernels) k.dispose();
+    this.stepCache = null;
   }
 
   /** The layers on time-major input [T, B, I]. */
@@ -175,7 +253,9 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
         const k = l * D + d;
         const h0 = initial ? select(initial.h, k) : Tensor.zeros([B, this.outSize]);
         const c0 = mode !== 'lstm' ? null : initial?.c ? select(initial.c, k) : Tensor.zeros([B, this.options.hiddenSize]);
-        const res = recurrentPass(input, h0, c0, this.passes[k]!, { mode, reverse: d === 1, lengths, trace });
+        const shape = { T, B, I: input.shape[2]!, P: this.outSize, H: this.options.hiddenSize };
+        const variant = passVariant(this.options, this.training, this.rng, shape);
+        const res = recurrentPass(input, h0, c0, this.passes[k]!, { mode, reverse: d === 1, lengths, trace, ...(variant ? { variant } : {}) });
         outs.push(res.y);
         hN.push(res.hN);
         if (res.cN) cN.push(res.cN);
@@ -221,6 +301,9 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
 
   private checkLengths(lengths: ArrayLike<number> | undefined, T: number, B: number, what: string): Int32Array | null {
     if (lengths === undefined) return null;
+    if (typeof lengths !== 'object' || lengths === null || typeof lengths.length !== 'number') {
+      throw new ShapeError(`${what}: lengths must be an array of ${B} integers, got ${String(lengths)}`);
+    }
     if (lengths.length !== B) {
       throw new ShapeError(`${what}: lengths has ${lengths.length} entries but the batch has ${B} sequences`);
     }

@@ -34,6 +34,12 @@ export class Tensor {
   requiresGrad: boolean;
   grad: Float32Array | null = null;
   node: GradNode | null = null;
+  /**
+   * Bumped whenever recur changes `data` in place (optimiser steps, loadStateDict, restoring
+   * weights), so caches derived from the values (packed streaming kernels) know to refresh.
+   * Code that writes `data` itself should bump it too.
+   */
+  version = 0;
 
   constructor(data: TensorData, shape?: readonly number[], options: { requiresGrad?: boolean } = {}) {
     const arr = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
@@ -50,11 +56,11 @@ export class Tensor {
   }
 
   static zeros(shape: readonly number[], options?: { requiresGrad?: boolean }): Tensor {
-    return new Tensor(new Float32Array(sizeOf(shape)), shape, options);
+    return new Tensor(new Float32Array(allocatableSize(shape)), shape, options);
   }
 
   static full(shape: readonly number[], value: number): Tensor {
-    return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
+    return new Tensor(new Float32Array(allocatableSize(shape)).fill(value), shape);
   }
 
   /** Number of elements. */
@@ -136,4 +142,15 @@ export function checkFinite(data: Float32Array, what: string): void {
       );
     }
   }
+}
+
+/** Largest tensor recur allocates (2^28 elements, 1 GiB of float32): past it a typed error, not a RangeError or a swapping machine. */
+export const MAX_ELEMENTS = 2 ** 28;
+
+/** The element count of a shape to allocate, or a ShapeError when it is not a valid or allocatable size. */
+function allocatableSize(shape: readonly number[]): number {
+  checkShapeValid(shape, 'Tensor');
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) throw new ShapeError(`Tensor: shape ${formatShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} recur can allocate`);
+  return n;
 }

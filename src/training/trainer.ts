@@ -1,4 +1,4 @@
-import { RecurError } from '../errors.js';
+import { OptionError, RecurError } from '../errors.js';
 import type { Task, Validation } from '../tasks/task.js';
 import { clipGradNorm } from './clip.js';
 import { Emitter } from './emitter.js';
@@ -149,7 +149,7 @@ export class Trainer extends Emitter<TrainerEvents> {
   async run(): Promise<TrainerState> {
     const o = this.options;
     if (o.epochs === undefined && o.timeLimitMs === undefined && o.maxSteps === undefined) {
-      throw new RecurError('E_OPTION', 'Trainer: give epochs, timeLimitMs or maxSteps, or it would never stop');
+      throw new OptionError('Trainer: give epochs, timeLimitMs or maxSteps, or it would never stop');
     }
     const perEpoch = this.task.batchesPerEpoch();
     let epochLoss = 0;
@@ -226,7 +226,10 @@ export class Trainer extends Emitter<TrainerEvents> {
   /** Puts the best-validation parameters back into the model. */
   restoreBestParams(): void {
     const params = this.task.model.parameters();
-    this.bestParams?.forEach((b, i) => params[i]!.data.set(b));
+    this.bestParams?.forEach((b, i) => {
+      params[i]!.data.set(b);
+      params[i]!.version++;
+    });
   }
 
   private patienceExhausted(): boolean {
@@ -254,6 +257,7 @@ export class Trainer extends Emitter<TrainerEvents> {
       const a = this.averaged![i]!;
       const live = p.data.slice();
       p.data.set(a);
+      p.version++;
       a.set(live);
     });
   }
@@ -263,7 +267,17 @@ export class Trainer extends Emitter<TrainerEvents> {
     // The averaged parameters are the ones being judged (and kept as the best).
     this.swapAverage();
     const validation = this.task.validate();
+    const weightsFinite = this.task.model.parameters().every((p) => p.data.every((v) => Number.isFinite(v)));
     const s = this.state;
+    // A diverged model must not become a checkpoint (it would replace the last good one).
+    if (!Number.isFinite(validation.value) || !weightsFinite) {
+      this.swapAverage();
+      throw new DivergenceError(
+        `${weightsFinite ? `the validation ${validation.name} became ${validation.value}` : 'the weights stopped being finite numbers'} at step ${s.step} ` +
+          `(learning rate ${this.learningRate().toPrecision(3)}); training stopped and the last good checkpoint is kept. ` +
+          'Try a lower learning rate (--lr) or gradient clipping (--clip 1).',
+      );
+    }
     const better = s.best === null || (validation.mode === 'min' ? validation.value < s.best : validation.value > s.best);
     if (better) {
       s.best = validation.value;

@@ -58,3 +58,15 @@ test('step refuses a bidirectional layer', () => {
   const layer = gru({ inputSize: 2, hiddenSize: 3, bidirectional: true });
   assert.throws(() => layer.step(Tensor.zeros([1, 2])), /bidirectional layer needs the whole sequence/);
 });
+
+test('streaming sees weight changes (loadStateDict, optimiser steps) at once', () => {
+  const a = lstm({ inputSize: 3, hiddenSize: 4, seed: 1 });
+  const b = lstm({ inputSize: 3, hiddenSize: 4, seed: 2 });
+  const x = randomTensor([1, 3], new Rng(9));
+  const before = noGrad(() => a.step(x)).output.data.slice();
+  a.loadStateDict(b.stateDict());
+  const after = noGrad(() => a.step(x)).output.data;
+  const expected = noGrad(() => b.forward(x.view([1, 1, 3]))).output.data;
+  assert.notDeepEqual(Array.from(after), Array.from(before));
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(after[i]! - expected[i]!) < 1e-6);
+});

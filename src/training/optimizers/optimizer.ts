@@ -89,6 +89,7 @@ export abstract class BaseOptimizer<O extends { [key: string]: JsonValue }> impl
       }
       slot.step += 1;
       this.update(slot, grad);
+      slot.param.version++;
     }
   }
 
