@@ -46,3 +46,10 @@ export class NonFiniteError extends RecurError {
     super('E_NON_FINITE', message);
   }
 }
+
+/** A file or directory that cannot be read or written: missing, a directory where a file is expected, no permission. */
+export class IoError extends RecurError {
+  constructor(message: string) {
+    super('E_IO', message);
+  }
+}
