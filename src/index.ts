@@ -157,3 +157,4 @@ export { initWasmBackend, ready } from './kernels/ready.js';
 export { simdSupported } from './kernels/wasm/index.js';
 export type { WasmBackend, ThreadPolicy } from './kernels/wasm/index.js';
 export type { StepKernel, StepKernelOptions } from './kernels/types.js';
+export type { CellVariant, ZoneoutMasks, LayerNormWeights, VariantGrads, VariantSequenceGrads } from './kernels/types.js';

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { buildTask } from '../tasks/build.js';
-import { loadModel, readCheckpointConfig } from './session.js';
+import { loadModel, readCheckpointConfig, readData } from './session.js';
 import { printReport } from './report.js';
-import { readFileSync } from 'node:fs';
-import { RecurError } from '../errors.js';
+import { IoError } from '../errors.js';
 
 export function registerEval(program: Command): void {
   program
@@ -17,9 +16,9 @@ export function registerEval(program: Command): void {
       const path = o.data ?? config.data.path;
       let bytes: Uint8Array;
       try {
-        bytes = readFileSync(path);
-      } catch {
-        throw new RecurError('E_IO', `${path}: cannot read the data file${o.data ? '' : ' the checkpoint was trained on; pass --data <file>'}`);
+        bytes = readData(path);
+      } catch (e) {
+        throw new IoError(`${(e as Error).message}; cannot read the data file${o.data ? '' : ' the checkpoint was trained on; pass --data <file>'}`);
       }
       // Encode with what training saved (vocabulary, scalers, labels), whatever the file.
       const task = buildTask(config.spec, bytes, path, config.saved);

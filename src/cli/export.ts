@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { OptionError, RecurError } from '../errors.js';
+import { IoError, OptionError, RecurError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { exportModelOnnx } from '../io/onnx/export-model.js';
 import { pytorchStateDict } from '../io/pytorch-models.js';
@@ -36,7 +36,7 @@ async function writeOutput(path: string, write: () => Promise<void>): Promise<vo
     if (e instanceof RecurError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    throw new RecurError('E_IO', `${path}: cannot write the export (${why})`);
+    throw new IoError(`${path}: cannot write the export (${why})`);
   }
 }
 

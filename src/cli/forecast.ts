@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { OptionError, RecurError } from '../errors.js';
+import { IoError, OptionError } from '../errors.js';
 import { parseCsv } from '../data/csv.js';
 import { numericColumn } from '../data/series.js';
 import { decodeText } from '../data/text.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeOutputFile } from './write-output.js';
 import { forecastAhead } from '../tasks/forecast-ahead.js';
 import { parsePositiveInt } from './parse.js';
-import { loadModel } from './session.js';
+import { loadModel, readData } from './session.js';
 import { lineChartSvg, PALETTE } from './svg-chart.js';
 
 export function registerForecast(program: Command): void {
@@ -26,9 +25,9 @@ export function registerForecast(program: Command): void {
       if (o.missing !== 'error' && o.missing !== 'interpolate') throw new OptionError(`--missing must be error or interpolate, got ${o.missing}`);
       let bytes: Uint8Array;
       try {
-        bytes = readFileSync(csv);
-      } catch {
-        throw new RecurError('E_IO', `${csv}: cannot read the file`);
+        bytes = readData(csv);
+      } catch (e) {
+        throw new IoError(`${(e as Error).message}; cannot read the series`);
       }
       const table = parseCsv(decodeText(bytes, csv), csv);
       const [y, ...extras] = loaded.names.map((n) => numericColumn(table, n, csv, o.missing as 'error' | 'interpolate'));
@@ -36,7 +35,7 @@ export function registerForecast(program: Command): void {
       const pred = forecastAhead(loaded.model, loaded.encoding, y!, extras, config.spec.window ?? loaded.window, steps);
       const n = y!.length;
       const lines = ['step,forecast', ...Array.from(pred, (v, k) => `${n + k + 1},${v}`)];
-      if (o.out) await writeFileAtomic(o.out, lines.join('\n') + '\n');
+      if (o.out) await writeOutputFile(o.out, lines.join('\n') + '\n', 'forecast');
       else console.log(lines.join('\n'));
       if (o.plot) {
         const from = Math.max(0, n - Math.max(4 * steps, 48));
@@ -49,7 +48,7 @@ export function registerForecast(program: Command): void {
           ],
           { title: `Forecast of ${loaded.names[0]}, ${steps} steps`, xLabel: 'row', yLabel: loaded.names[0]! },
         );
-        await writeFileAtomic(o.plot, svg);
+        await writeOutputFile(o.plot, svg, 'plot');
       }
     });
 }

@@ -8,6 +8,7 @@ import { registerParity } from './parity.js';
 import { registerPredict } from './predict.js';
 import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
+import { registerViz } from './viz.js';
 
 /** Builds the `recur` program; each command lives in its own file. */
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerParity(program);
   registerExport(program);
+  registerViz(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,11 +1,19 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { IoError } from '../errors.js';
 import { parseReferenceCase, runReferenceCase } from '../io/pytorch-reference.js';
+import { parseNumberIn } from './parse.js';
 
 /** The case files a path names: the file itself, or every *.json in a folder (sorted). */
 export function caseFiles(path: string): string[] {
-  if (statSync(path).isDirectory()) {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new IoError(`${path}: no such case file or folder`);
+  }
+  if (isDir) {
     return readdirSync(path)
       .filter((f) => f.endsWith('.json'))
       .sort()
@@ -19,8 +27,8 @@ export function registerParity(program: Command): void {
     .command('parity')
     .description('check recur against PyTorch reference cases (forward values and gradients)')
     .argument('<path>', 'a case file, or a folder: every *.json in it is checked')
-    .option('--forward-tol <x>', 'largest absolute error allowed on outputs and states', parseFloat, 1e-5)
-    .option('--grad-tol <x>', 'largest absolute error allowed on gradients', parseFloat, 1e-4)
+    .option('--forward-tol <x>', 'largest absolute error allowed on outputs and states', parseNumberIn(0, 1e6), 1e-5)
+    .option('--grad-tol <x>', 'largest absolute error allowed on gradients', parseNumberIn(0, 1e6), 1e-4)
     .action((path: string, opts: { forwardTol: number; gradTol: number }) => {
       const files = caseFiles(path);
       let passed = 0;

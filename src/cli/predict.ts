@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeText } from '../data/text.js';
 import { classify, nextCharacters } from '../tasks/predict.js';
-import { loadModel } from './session.js';
+import { loadModel, readData } from './session.js';
 import { OptionError } from '../errors.js';
 
 /** Inputs from a file: JSON array or JSONL records (their text/sequence field), else one text per line. */
@@ -27,7 +27,7 @@ export function registerPredict(program: Command): void {
     .option('--json', 'one JSON object per input')
     .action(async (dir: string, input: string, o: { field: string; json?: boolean }) => {
       const { loaded } = await loadModel(dir);
-      const inputs = existsSync(input) ? readInputs(decodeText(readFileSync(input), input), o.field) : [{ text: input }];
+      const inputs = existsSync(input) ? readInputs(decodeText(readData(input), input), o.field) : [{ text: input }];
       if (loaded.kind === 'classify') {
         const results = classify(loaded.model, loaded.encoding, inputs);
         results.forEach((r, i) => {

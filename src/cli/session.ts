@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FormatError, IoError } from '../errors.js';
 import { CHECKPOINT_VERSION, parseCheckpointConfig, type CheckpointConfig } from '../io/checkpoint-format.js';
@@ -44,8 +44,12 @@ export interface Session {
 /** The bytes of a file, or an IoError naming it (missing, a directory, not readable). */
 export function readData(path: string): Uint8Array {
   try {
+    // A device such as /dev/zero or /dev/urandom never ends: reading it would fill the memory.
+    const st = statSync(path);
+    if (st.isCharacterDevice() || st.isBlockDevice()) throw new IoError(`${path}: is a device, expected a data file`);
     return readFileSync(path);
   } catch (e) {
+    if (e instanceof IoError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new IoError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, expected a data file` : `${path}: ${(e as Error).message}`);
   }
@@ -103,10 +107,29 @@ export async function readCheckpointConfig(dir: string): Promise<{ dir: string; 
 /** A checkpoint's model with its weights, without the training data. */
 export async function loadModel(dir: string): Promise<{ config: CheckpointConfig; loaded: LoadedModel }> {
   const { dir: real, config } = await readCheckpointConfig(dir);
-  const loaded = modelFromSpec(config.spec, config.saved, join(real, 'config.json'));
   const weightsPath = join(real, 'model.safetensors');
-  loaded.model.loadStateDict(readSafetensors(readData(weightsPath), weightsPath));
+  const weights = readSafetensors(readData(weightsPath), weightsPath);
+  checkSpecFitsWeights(config, weights, join(real, 'config.json'));
+  const loaded = modelFromSpec(config.spec, config.saved, join(real, 'config.json'));
+  loaded.model.loadStateDict(weights);
   return { config, loaded };
+}
+
+/**
+ * Refuses a config.json whose model is bigger than model.safetensors holds, before building
+ * it: a few edited bytes (hiddenSize 30000) must not allocate gigabytes. Every recurrent layer
+ * has a weight_hh of at least hiddenSize² values, and the embedding vocabulary × dim.
+ */
+function checkSpecFitsWeights(config: CheckpointConfig, weights: Record<string, { data: ArrayLike<number> }>, source: string): void {
+  const m = config.spec.model;
+  const enc = (config.saved.encoding ?? {}) as { vocab?: unknown };
+  const vocab = Array.isArray(config.saved.vocab) ? config.saved.vocab.length : Array.isArray(enc.vocab) ? enc.vocab.length : 0;
+  const embedding = Number.isInteger(m.embeddingDim) && m.embeddingDim > 0 ? m.embeddingDim : 0;
+  const needed = m.numLayers * m.hiddenSize * m.hiddenSize + vocab * embedding;
+  const held = Object.values(weights).reduce((n, t) => n + t.data.length, 0);
+  if (!(needed <= held)) {
+    throw new FormatError(`${source}: describes a model of at least ${needed} parameters, but model.safetensors holds ${held} values; the checkpoint is corrupted`);
+  }
 }
 
 /** Continues a session from its checkpoint, on the same data file. */
@@ -123,9 +146,11 @@ export async function resumeSession(
   }
   const spec = config.spec;
   const plan = { ...(config.training.plan as unknown as RunPlan), ...(limits ?? {}) };
-  const task = buildTask(spec, bytes, dataPath, config.saved);
   const weightsPath = join(real, 'model.safetensors');
-  task.model.loadStateDict(readSafetensors(readData(weightsPath), weightsPath));
+  const weights = readSafetensors(readData(weightsPath), weightsPath);
+  checkSpecFitsWeights(config, weights, join(real, 'config.json'));
+  const task = buildTask(spec, bytes, dataPath, config.saved);
+  task.model.loadStateDict(weights);
   const statePath = join(real, 'state.safetensors');
   const state = readSafetensors(readData(statePath), statePath);
   const pick = (prefix: string) =>

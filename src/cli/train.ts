@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { OptionError } from '../errors.js';
+import { IoError, OptionError } from '../errors.js';
 import type { TaskSpec } from '../tasks/build.js';
 import type { TaskKind } from '../tasks/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
@@ -197,6 +197,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
     const path = data ?? BUNDLED_TEXT;
     out = flags.out ?? `runs/${spec.kind}-${new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19)}`;
     checkNewOut(out);
+    makeParent(out);
     session = startSession(spec, plan, path);
   }
   const { trainer, task } = session;
@@ -206,10 +207,15 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
       `(${task.model.parameterCount().toLocaleString('en')} parameters) on ${session.dataPath}; checkpoints in ${out}`,
   );
   let saving: Promise<void> = Promise.resolve();
+  let saveError: unknown = null;
   trainer.on('checkpoint', () => {
     // Snapshot now (the trainer goes on mutating the weights), write in order.
     const files = snapshotSession(session);
-    saving = saving.then(() => writeDirAtomic(out, files));
+    // A failed write stops training (a run without checkpoints would be lost) and is reported below.
+    saving = saving.then(() => writeDirAtomic(out, files)).catch((e: unknown) => {
+      saveError ??= e;
+      trainer.stop();
+    });
   });
   let interrupts = 0;
   const onSigint = () => {
@@ -227,13 +233,16 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
     process.off('SIGINT', onSigint);
     await saving;
   }
+  if (saveError !== null) throw checkpointWriteError(out, saveError);
   if (interrupts > 0) {
     if (flags.json) console.log(JSON.stringify({ event: 'stopped', step: trainer.state.step, out }));
     log(`recur: stopped at step ${trainer.state.step}; resume with: recur train --resume --out ${out}`);
     return;
   }
   const metrics = task.evaluate();
-  await saveSession(out, session, metrics);
+  await saveSession(out, session, metrics).catch((e: unknown) => {
+    throw checkpointWriteError(out, e);
+  });
   if (flags.json) console.log(JSON.stringify({ event: 'done', step: trainer.state.step, out, ...metrics }));
   else {
     log(`recur: trained ${trainer.state.step} steps in ${formatSeconds(trainer.state.elapsedMs / 1000)}`);
@@ -260,6 +269,22 @@ function checkNewOut(out: string): void {
   if (readdirSync(out).length > 0) {
     throw new OptionError(`--out ${out} is a folder with other files in it; a checkpoint replaces its folder as a whole, so choose a new or empty one`);
   }
+}
+
+/** Creates the folder the checkpoint goes in (e.g. runs/), or fails now rather than after training. */
+function makeParent(out: string): void {
+  try {
+    mkdirSync(dirname(resolve(out)), { recursive: true });
+  } catch (e) {
+    throw checkpointWriteError(out, e);
+  }
+}
+
+function checkpointWriteError(out: string, e: unknown): IoError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOSPC' ? 'the disk is full' : code === 'ENOENT' ? 'its folder does not exist' : (e as Error).message;
+  return new IoError(`${out}: cannot write the checkpoint (${why}); choose another --out`);
 }
 
 /** Sets the kernel thread count when the backend supports threads. */

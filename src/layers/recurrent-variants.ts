@@ -58,9 +58,8 @@ export interface PassShape {
  * training, zoneout's expectation at evaluation.
  */
 export function passVariant(o: ResolvedRecurrentOptions, training: boolean, rng: Rng, s: PassShape): VariantConfig | undefined {
+  if (plainCellComputes(o, training)) return undefined;
   const dropping = training && o.recurrentDropout > 0;
-  const structural = o.peephole || o.coupleInputForget || o.clip !== null || !o.resetAfter || o.layerNorm;
-  if (!structural && !dropping && o.zoneout === 0) return undefined;
   return {
     coupleInputForget: o.coupleInputForget,
     clip: o.clip ?? Infinity,
@@ -69,6 +68,15 @@ export function passVariant(o: ResolvedRecurrentOptions, training: boolean, rng:
     hiddenMask: dropping ? dropoutMask(s.B * s.P, o.recurrentDropout, rng) : null,
     zoneout: o.zoneout > 0 ? zoneoutMasks(o, training, rng, s) : null,
   };
+}
+
+/**
+ * Whether the plain cell computes this layer's passes exactly (no variant in effect), so plain
+ * kernels, including the prepared streaming-step kernels, may run it.
+ */
+export function plainCellComputes(o: ResolvedRecurrentOptions, training: boolean): boolean {
+  const structural = o.peephole || o.coupleInputForget || o.clip !== null || !o.resetAfter || o.layerNorm;
+  return !structural && !(training && o.recurrentDropout > 0) && o.zoneout === 0;
 }
 
 /** Inverted dropout: 0 with probability p, else 1/(1-p), so the expectation is unchanged. */

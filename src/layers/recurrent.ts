@@ -10,7 +10,7 @@ import { checkFinite, MAX_ELEMENTS, Tensor } from '../tensor/tensor.js';
 import { fillOrthogonal, fillUniform } from '../tensor/init.js';
 import { Module } from '../autograd/module.js';
 import type { ResolvedRecurrentOptions } from './recurrent-options.js';
-import { addVariantParams, passVariant } from './recurrent-variants.js';
+import { addVariantParams, passVariant, plainCellComputes } from './recurrent-variants.js';
 
 /** The state a recurrent layer carries: h (and c for LSTM), each [numLayers * D, batch, size]. */
 export interface RecurrentState {
@@ -174,7 +174,8 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     expectShape(`${what}: input x`, x.shape, [-1, this.options.inputSize], ['batch', 'features']);
     checkFinite(x.data, `${what}: input x`);
     const B = x.shape[0]!;
-    if (!isGradEnabled()) {
+    // The prepared step kernels compute plain cells only; a variant takes the sequence path.
+    if (!isGradEnabled() && plainCellComputes(this.options, this.training)) {
       const fast = this.fastStep(x, state, B, what);
       if (fast) return fast;
     }

@@ -114,10 +114,12 @@ describe('ONNX import refusals and bad files', () => {
   });
 
   test('unsupported recurrent variants are refused by name', () => {
-    throwsFormat(() => loadOnnx(recurrentModel('GRU', { linear_before_reset: { i: 0 } })), /node 'my_gru' \(GRU\): linear_before_reset=0 .* not supported yet/);
-    throwsFormat(() => loadOnnx(recurrentModel('LSTM', {}, { extraInputs: ['', '', '', '', 'R'] })), /node 'my_lstm' \(LSTM\): peephole weights P \('R'\) are not supported/);
-    throwsFormat(() => loadOnnx(recurrentModel('LSTM', { clip: { f: 3 } })), /my_lstm.*clip .* not supported/);
-    throwsFormat(() => loadOnnx(recurrentModel('LSTM', { input_forget: { i: 1 } })), /my_lstm.*input_forget=1/);
+    // Peepholes, input_forget, clip and linear_before_reset=0 are supported (test/variants); malformed ones are not.
+    throwsFormat(() => loadOnnx(recurrentModel('GRU', { linear_before_reset: { i: 2 } })), /node 'my_gru' \(GRU\): linear_before_reset 2 is not 0 or 1/);
+    throwsFormat(() => loadOnnx(recurrentModel('LSTM', {}, { extraInputs: ['', '', '', '', 'R'] })), /node 'my_lstm' \(LSTM\): P \('R'\) has shape \[1, 12, 3\], expected \[1, 9\]/);
+    throwsFormat(() => loadOnnx(recurrentModel('RNN', { clip: { f: 3 } })), /my_rnn.*clip .* on RNN is not supported/);
+    throwsFormat(() => loadOnnx(recurrentModel('LSTM', { clip: { f: -1 } })), /my_lstm.*clip -1 must be > 0/);
+    throwsFormat(() => loadOnnx(recurrentModel('LSTM', { input_forget: { i: 2 } })), /my_lstm.*input_forget 2 is not 0 or 1/);
     throwsFormat(() => loadOnnx(recurrentModel('LSTM', { activations: { strings: ['Sigmoid', 'Relu', 'Tanh'] } })), /my_lstm.*activations \[sigmoid, relu, tanh\] are not supported/);
     throwsFormat(() => loadOnnx(recurrentModel('RNN', { activations: { strings: ['Sigmoid'] } })), /my_rnn.*activations \[sigmoid\]/);
     throwsFormat(() => loadOnnx(recurrentModel('RNN', { activation_alpha: { floats: [0.1] } })), /my_rnn.*activation_alpha/);

@@ -2,7 +2,7 @@ import { OptionError } from '../../errors.js';
 import { gateCount } from '../../kernels/types.js';
 import type { RecurrentLayer, RecurrentState } from '../../layers/recurrent.js';
 import { addProjectedLstm } from './export-projected.js';
-import { torchToOnnx } from './gates.js';
+import { peepholeToOnnx, torchToOnnx } from './gates.js';
 import { OnnxGraphBuilder, type AttrValue, type ModelOptions } from './graph-builder.js';
 import { DataType } from './schema.js';
 
@@ -37,6 +37,9 @@ export function addRecurrentLayer(b: OnnxGraphBuilder, layer: RecurrentLayer<Rec
   const { mode, hiddenSize: H, numLayers: L } = o;
   // ONNX's LSTM operator has no projection: write the cell out with basic ops instead.
   if (o.projSize > 0) return addProjectedLstm(b, layer, io, prefix);
+  // Peepholes, input_forget, clip and linear_before_reset=0 are operator attributes; these are not.
+  if (o.layerNorm) throw new OptionError(`exportOnnx: a layer-normalised ${mode.toUpperCase()} has no ONNX operator; export the plain cell or write the graph by hand`);
+  if (o.zoneout > 0) throw new OptionError(`exportOnnx: zoneout (${o.zoneout}) mixes h_{t-1} into h_t at evaluation, which ONNX's ${mode.toUpperCase()} operator cannot express`);
   const D = layer.numDirections;
   const G = gateCount(mode) * H;
   const params = layer.stateDict();
@@ -59,6 +62,7 @@ export function addRecurrentLayer(b: OnnxGraphBuilder, layer: RecurrentLayer<Rec
     const w = new Float32Array(D * G * inSize);
     const r = new Float32Array(D * G * H);
     const bias = o.bias ? new Float32Array(D * 2 * G) : null;
+    const peep = o.peephole ? new Float32Array(D * 3 * H) : null;
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
       torchToOnnx(mode, params[`weight_ih${sfx}`]!.data, w, d * G * inSize);
@@ -67,10 +71,13 @@ export function addRecurrentLayer(b: OnnxGraphBuilder, layer: RecurrentLayer<Rec
         torchToOnnx(mode, params[`bias_ih${sfx}`]!.data, bias, d * 2 * G);
         torchToOnnx(mode, params[`bias_hh${sfx}`]!.data, bias, d * 2 * G + G);
       }
+      if (peep) peepholeToOnnx(params[`weight_p${sfx}`]!.data, H, peep, d * 3 * H);
     }
     const attrs: Record<string, AttrValue> = { hidden_size: { i: H }, direction: { s: D === 2 ? 'bidirectional' : 'forward' } };
     if (mode === 'rnn_relu') attrs.activations = { strings: new Array<string>(D).fill('Relu') };
-    if (mode === 'gru') attrs.linear_before_reset = { i: 1 };
+    if (mode === 'gru') attrs.linear_before_reset = { i: o.resetAfter ? 1 : 0 };
+    if (o.coupleInputForget) attrs.input_forget = { i: 1 };
+    if (o.clip !== null) attrs.clip = { f: o.clip };
     const inputs = [
       x,
       b.addInitializer(`${prefix}_W_l${l}`, w, [D, G, inSize]),
@@ -79,6 +86,7 @@ export function addRecurrentLayer(b: OnnxGraphBuilder, layer: RecurrentLayer<Rec
       io.lengths ?? '',
       slice(io.h0, l),
       mode === 'lstm' ? slice(io.c0, l) : '',
+      peep ? b.addInitializer(`${prefix}_P_l${l}`, peep, [D, 3 * H]) : '',
     ];
     const outs = b.addNode(op, inputs, attrs, mode === 'lstm' ? 3 : 2, `${prefix}_${op}_l${l}`);
     y = outs[0]!;
@@ -106,6 +114,9 @@ export interface OnnxExportOptions extends ModelOptions {
  * A recurrent layer as an ONNX model (inference: dropout is off). Inputs: 'input' (the layer's
  * layout), 'h0'/'c0' [layers*D, batch, H] unless `initialState: false`, 'lengths' if asked;
  * outputs: 'output', 'h_n' (and 'c_n'), named and shaped like PyTorch's.
+ * Cell variants the operators express are exported as their attributes and inputs: LSTM peepholes
+ * (P), coupleInputForget (input_forget=1), clip, and the reset-before GRU (linear_before_reset=0);
+ * layerNorm and zoneout have no operator and are refused. Recurrent dropout is off at inference.
  * An LSTM with projSize > 0 (which ONNX's LSTM operator cannot express) is written as Scan loops
  * over a cell made of basic ops (see export-projected.ts); onnxruntime and loadOnnx both run it.
  *

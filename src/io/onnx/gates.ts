@@ -36,3 +36,18 @@ export function onnxToTorch(mode: CellMode, src: Float32Array, offset: number, l
   permuteBlocks(src.subarray(offset, offset + length), perm, length / perm.length, out, 0);
   return out;
 }
+
+/**
+ * LSTM peepholes: recur's `weight_p` is [3H] in order i, f, o (PyTorch's gate order without g);
+ * ONNX's P is [3H] per direction in order i, o, f. The swap of the last two blocks is its own inverse.
+ */
+export function peepholeToOnnx(src: Float32Array, H: number, dst: Float32Array, dstOffset: number): void {
+  permuteBlocks(src.subarray(0, 3 * H), [0, 2, 1], H, dst, dstOffset);
+}
+
+/** ONNX P (i, o, f; `3H` values from `offset`) as recur's `weight_p` order i, f, o. */
+export function peepholeFromOnnx(src: Float32Array, offset: number, H: number): Float32Array {
+  const out = new Float32Array(3 * H);
+  permuteBlocks(src.subarray(offset, offset + 3 * H), [0, 2, 1], H, out, 0);
+  return out;
+}

@@ -1,17 +1,18 @@
 import { noGrad } from '../../autograd/graph.js';
-import { recurrentPass, type PassParams } from '../../autograd/recurrent.js';
+import { recurrentPass, type PassParams, type VariantConfig } from '../../autograd/recurrent.js';
 import type { CellMode } from '../../kernels/types.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { onnxToTorch } from './gates.js';
+import { onnxToTorch, peepholeFromOnnx } from './gates.js';
 import type { Kernel, NodeContext } from './node-context.js';
 import { floatValue, type FloatValue, type Value } from './values.js';
 
 /**
  * ONNX RNN, LSTM and GRU nodes run on recur's recurrent kernels. The weights are converted
  * once, when loading, from ONNX gate order and one [Wb; Rb] bias into PyTorch order with two
- * biases per direction. Variants recur's kernels do not compute are refused by name rather
- * than approximated: GRU linear_before_reset=0, LSTM peepholes and input_forget, clip, and
- * activations other than each operator's defaults (RNN may use Relu).
+ * biases per direction. LSTM peepholes (P) and input_forget, LSTM/GRU clip and GRU
+ * linear_before_reset=0 run on recur's cell-variant kernels. What recur does not compute is
+ * refused by name rather than approximated: RNN clip, activation_alpha/beta, and activations
+ * other than each operator's defaults (RNN may use Relu).
  */
 
 type Op = 'RNN' | 'LSTM' | 'GRU';
@@ -50,13 +51,14 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
   const D = direction === 'bidirectional' ? 2 : 1;
   const layout = ctx.int('layout', 0);
   if (layout !== 0 && layout !== 1) ctx.fail(`layout ${layout} is not 0 or 1`);
-  if (ctx.has('clip')) ctx.fail('clip (cell clipping) is not supported by recur');
+  if (op === 'RNN' && ctx.has('clip')) ctx.fail('clip (cell clipping) on RNN is not supported by recur (LSTM and GRU only)');
+  const clip = ctx.has('clip') ? ctx.float('clip', 0) : Infinity;
+  if (!(clip > 0)) ctx.fail(`clip ${clip} must be > 0`);
   if (ctx.has('activation_alpha') || ctx.has('activation_beta')) ctx.fail('activation_alpha/activation_beta are not supported: only parameter-free activations are');
-  if (op === 'LSTM' && ctx.int('input_forget', 0) !== 0) ctx.fail('input_forget=1 (coupled input and forget gates) is not supported by recur');
-  if (op === 'LSTM' && ctx.hasInput(7)) ctx.fail(`peephole weights P ('${ctx.node.input[7]}') are not supported by recur's LSTM`);
-  if (op === 'GRU' && ctx.int('linear_before_reset', 0) !== 1) {
-    ctx.fail('linear_before_reset=0 (reset gate applied before the recurrent product) is not supported yet: recur computes the PyTorch form, linear_before_reset=1');
-  }
+  const inputForget = op === 'LSTM' ? ctx.int('input_forget', 0) : 0;
+  if (inputForget !== 0 && inputForget !== 1) ctx.fail(`input_forget ${inputForget} is not 0 or 1`);
+  const lbr = op === 'GRU' ? ctx.int('linear_before_reset', 0) : 1;
+  if (lbr !== 0 && lbr !== 1) ctx.fail(`linear_before_reset ${lbr} is not 0 or 1`);
   const mode = cellMode(ctx, op, D);
   const k = GATES[op];
   const R = weight(ctx, 2, 'R', [D, -1, -1]);
@@ -67,7 +69,12 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
   const W = weight(ctx, 1, 'W', [D, G, -1]);
   const I = W.shape[2]!;
   const B = ctx.hasInput(3) ? weight(ctx, 3, 'B', [D, 2 * G]) : null;
+  const P = op === 'LSTM' && ctx.hasInput(7) ? weight(ctx, 7, 'P', [D, 3 * H]) : null;
   ctx.rejectUnread();
+  const variant: VariantConfig | undefined =
+    P || inputForget === 1 || clip !== Infinity || lbr === 0
+      ? { coupleInputForget: inputForget === 1, clip, resetAfter: lbr === 1, inputMask: null, hiddenMask: null, zoneout: null }
+      : undefined;
 
   const passes: PassParams[] = [];
   for (let d = 0; d < D; d++) {
@@ -78,6 +85,7 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
       bIh: B ? t(onnxToTorch(mode, B.data, d * 2 * G, G), [G]) : null,
       bHh: B ? t(onnxToTorch(mode, B.data, d * 2 * G + G, G), [G]) : null,
       wHr: null,
+      ...(P ? { variant: noLayerNorm(t(peepholeFromOnnx(P.data, d * 3 * H, H), [3 * H])) } : {}),
     });
   }
   const reverseOnly = direction === 'reverse';
@@ -108,7 +116,7 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
       const input = new Tensor(xs, [T, Bn, I]);
       for (let d = 0; d < D; d++) {
         const c0 = op === 'LSTM' ? stateAt(inputs[6], 'initial_c', d) : null;
-        const res = recurrentPass(input, stateAt(inputs[5], 'initial_h', d), c0, passes[d]!, { mode, reverse: reverseOnly || d === 1, lengths, trace: false });
+        const res = recurrentPass(input, stateAt(inputs[5], 'initial_h', d), c0, passes[d]!, { mode, reverse: reverseOnly || d === 1, lengths, trace: false, ...(variant ? { variant } : {}) });
         for (let t = 0; t < T; t++) {
           for (let b = 0; b < Bn; b++) {
             const dst = layout ? ((b * T + t) * D + d) * H : ((t * D + d) * Bn + b) * H;
@@ -127,6 +135,10 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
     if (op === 'LSTM') outs.push(floatValue(yc, stateShape));
     return outs;
   };
+}
+
+function noLayerNorm(peephole: Tensor): NonNullable<PassParams['variant']> {
+  return { peephole, lnIhWeight: null, lnIhBias: null, lnHhWeight: null, lnHhBias: null, lnCWeight: null, lnCBias: null };
 }
 
 function batchToTime(data: Float32Array, B: number, T: number, I: number): Float32Array {

@@ -1,0 +1,97 @@
+"""PyTorch timings for `npm run bench` (called by bench/peers/pytorch.ts).
+
+Usage: python3 pytorch_bench.py '<JSON>' where JSON is
+  {"threads": 1, "budget_ms": 3000, "workloads": [{"id", "kind", "cell", "inputSize", "hiddenSize",
+   "batch", "seq", "numLayers", "bidirectional", "headOut", "minReps", "maxReps"}]}
+Prints one JSON object per workload on stdout: {"id", "samples": [ms, ...]} or {"id", "error"}.
+Forward workloads may carry "weightsDir", "params" and "digestIndices": recur's weights and input
+as raw float32 files, loaded so that the output (sampled at digestIndices) can be compared.
+Training uses PyTorch's default initialisation and random data (timing only).
+"""
+import json
+import sys
+import time
+
+import torch
+
+
+def timed(fn, min_reps, max_reps, budget_ms):
+    t0 = time.perf_counter()
+    fn()  # warm-up
+    if (time.perf_counter() - t0) * 1000 > 1000:
+        min_reps = min(min_reps, 3)  # slow calls: the median of 3 keeps the run short
+    samples = []
+    spent = 0.0
+    while len(samples) < max_reps and (len(samples) < min_reps or spent < budget_ms):
+        t0 = time.perf_counter()
+        fn()
+        dt = (time.perf_counter() - t0) * 1000
+        samples.append(dt)
+        spent += dt
+    return samples
+
+
+def module_for(w):
+    cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[w["cell"]]
+    return cls(w["inputSize"], w["hiddenSize"], num_layers=w["numLayers"], bidirectional=w["bidirectional"])
+
+
+def run(w, budget_ms):
+    torch.manual_seed(0)
+    layer = module_for(w)
+    x = torch.rand(w["seq"], w["batch"], w["inputSize"]) * 2 - 1
+    digest = None
+    if "weightsDir" in w:
+        # recur's weights and input (raw float32 files), so the outputs can be compared.
+        def load(name, shape):
+            with open(f"{w['weightsDir']}/{name}.f32", "rb") as f:
+                return torch.frombuffer(bytearray(f.read()), dtype=torch.float32).view(*shape).clone()
+
+        with torch.no_grad():
+            for p in w["params"]:
+                getattr(layer, p["name"]).copy_(load(p["name"], p["shape"]))
+        x = load("input", [w["seq"], w["batch"], w["inputSize"]])
+    if w["kind"] == "forward":
+        layer.eval()
+
+        def fwd():
+            with torch.no_grad():
+                return layer(x)[0]
+
+        samples = timed(fwd, w["minReps"], w["maxReps"], budget_ms)
+        if "digestIndices" in w:
+            flat = fwd().reshape(-1)
+            digest = [float(flat[i]) for i in w["digestIndices"]]
+        return samples, digest
+    if w["kind"] == "train":
+        head = torch.nn.Linear(w["hiddenSize"], w["headOut"])
+        target = torch.rand(w["seq"], w["batch"], w["headOut"]) * 2 - 1
+        opt = torch.optim.Adam(list(layer.parameters()) + list(head.parameters()), lr=1e-3)
+
+        def step():
+            opt.zero_grad()
+            out, _ = layer(x)
+            loss = torch.nn.functional.mse_loss(head(out), target)
+            loss.backward()
+            opt.step()
+
+        return timed(step, w["minReps"], w["maxReps"], budget_ms), None
+    raise ValueError("unsupported kind " + w["kind"])
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    torch.set_num_threads(int(cfg["threads"]))
+    for w in cfg["workloads"]:
+        try:
+            samples, digest = run(w, cfg["budget_ms"])
+            line = {"id": w["id"], "samples": samples, "torch": torch.__version__}
+            if digest is not None:
+                line["digest"] = digest
+            print(json.dumps(line), flush=True)
+        except Exception as e:  # noqa: BLE001 - reported per workload
+            print(json.dumps({"id": w["id"], "error": repr(e)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+import { runTarget, type FuzzStats, type FuzzTarget } from './harness.js';
+import { layersTarget } from './targets-api.js';
+import { cliTarget } from './targets-cli.js';
+import { csvTarget, labelledTarget, textTarget } from './targets-data.js';
+import { checkpointTarget, configTarget, onnxTarget, safetensorsTarget } from './targets-io.js';
+
+export interface NamedTarget {
+  name: string;
+  run(count: number, seed: number, onCase?: (i: number) => void): Promise<FuzzStats>;
+}
+
+function entry<I>(t: FuzzTarget<I>): NamedTarget {
+  return { name: t.name, run: (count, seed, onCase) => runTarget(t, count, seed, onCase) };
+}
+
+/** Every fuzz target, in the order the table lists them. */
+export const TARGETS: readonly NamedTarget[] = [
+  entry(safetensorsTarget), entry(configTarget), entry(checkpointTarget), entry(onnxTarget), entry(csvTarget),
+  entry(textTarget), entry(labelledTarget), entry(cliTarget), entry(layersTarget),
+];

@@ -1,0 +1,131 @@
+// Panel 4: open your own checkpoint (or the bundled one), colour a text by one unit's
+// activation, and rank units by how they follow a pattern.
+import { css, diverging, textOn } from './colors.js';
+import { fetchModel, modelFromBytes, traceText, type CharModel, type TextTrace } from './model.js';
+import { PATTERNS, rankUnits } from './patterns.js';
+import { EXPLORE_TEXT } from './texts.js';
+
+export interface Explorer {
+  setModel(m: CharModel): void;
+}
+
+/** Reads config.json and model.safetensors from dropped or chosen files. */
+async function modelFromFiles(files: File[]): Promise<CharModel> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const config = byName.get('config.json');
+  const weights = byName.get('model.safetensors');
+  if (!config || !weights) throw new Error('choose both config.json and model.safetensors from a checkpoint directory made by recur train');
+  const dir = `dropped:${(config.webkitRelativePath || config.name).replace(/config\.json$/, '')}`;
+  return modelFromBytes(JSON.parse(await config.text()) as unknown, new Uint8Array(await weights.arrayBuffer()), dir);
+}
+
+export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => void): Explorer {
+  const q = <T extends HTMLElement>(sel: string) => root.querySelector<T>(sel)!;
+  const drop = q<HTMLElement>('#drop');
+  const fileInput = q<HTMLInputElement>('#ckpt-files');
+  const unit = q<HTMLInputElement>('#ex-unit');
+  const which = q<HTMLSelectElement>('#ex-state');
+  const textArea = q<HTMLTextAreaElement>('#ex-text');
+  const out = q<HTMLElement>('#ex-coloured');
+  const pattern = q<HTMLSelectElement>('#ex-pattern');
+  const ranking = q<HTMLElement>('#ex-ranking');
+  const message = q<HTMLElement>('#ex-message');
+  for (const [k, p] of Object.entries(PATTERNS)) pattern.add(new Option(p.label, k));
+  textArea.value = EXPLORE_TEXT;
+  let model: CharModel | null = null;
+  let trace: TextTrace | null = null;
+
+  const series = () => (which.value === 'c' && trace?.c ? trace.c : trace!.h);
+  const colour = () => {
+    if (!trace) return;
+    const u = Math.max(0, Math.min(trace.H - 1, Number(unit.value) || 0));
+    const data = series();
+    // h lies in [-1, 1]; c is unbounded, so scale it to this unit's own range.
+    let peak = 1;
+    if (which.value === 'c' && trace.c) {
+      peak = 1e-6;
+      for (let t = 0; t < trace.T; t++) peak = Math.max(peak, Math.abs(data[t * trace.H + u]!));
+    }
+    const scale = diverging(peak);
+    out.replaceChildren(
+      ...[...trace.text].map((ch, t) => {
+        const s = document.createElement(ch === '\n' ? 'br' : 'span');
+        if (ch !== '\n') {
+          const c = scale.color(data[t * trace!.H + u]!);
+          s.textContent = ch;
+          s.style.background = css(c);
+          s.style.color = textOn(c);
+        }
+        return s;
+      }),
+    );
+    root.dataset.unit = String(u);
+  };
+  const rank = () => {
+    if (!trace) return;
+    const signal = PATTERNS[pattern.value]!.signal(trace.text);
+    const top = rankUnits(series(), trace.T, trace.H, signal).slice(0, 8);
+    if (top.length === 0) {
+      ranking.replaceChildren(Object.assign(document.createElement('li'), { textContent: 'the pattern does not vary in this text' }));
+      return;
+    }
+    ranking.replaceChildren(
+      ...top.map(({ unit: u, r }) => {
+        const li = document.createElement('li');
+        const b = document.createElement('button');
+        b.textContent = `unit ${u}: r = ${r.toFixed(2)}`;
+        b.addEventListener('click', () => {
+          unit.value = String(u);
+          colour();
+        });
+        li.append(b);
+        return li;
+      }),
+    );
+    if (top[0]) {
+      unit.value = String(top[0].unit);
+      colour();
+    }
+  };
+  const run = () => {
+    if (!model) return;
+    trace = traceText(model, textArea.value.slice(0, 2000));
+    unit.max = String(trace.H - 1);
+    // LSTMs keep what they track longest in the cell state c; other cells have only h.
+    q<HTMLOptionElement>('#ex-state option[value="c"]').disabled = trace.c === null;
+    if (trace.c === null) which.value = 'h';
+    colour();
+    rank();
+  };
+  const load = (p: Promise<CharModel>) =>
+    p.then(
+      (m) => {
+        message.textContent = `loaded ${m.source}`;
+        onModel(m);
+      },
+      (e: unknown) => (message.textContent = `could not load: ${(e as Error).message}`),
+    );
+
+  fileInput.addEventListener('change', () => void load(modelFromFiles(Array.from(fileInput.files ?? []))));
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    void load(modelFromFiles(Array.from(e.dataTransfer?.files ?? [])));
+  });
+  q('#use-bundled').addEventListener('click', () => void load(fetchModel('./model/')));
+  unit.addEventListener('input', colour);
+  which.addEventListener('change', run);
+  pattern.addEventListener('change', rank);
+  q('#ex-run').addEventListener('click', run);
+  return {
+    setModel(m) {
+      model = m;
+      run();
+    },
+  };
+}
