@@ -28,6 +28,10 @@ export interface WasmBackend extends Backend {
    */
   setThreads(threads: number, policy?: Partial<ThreadPolicy>): void;
   readonly threads: number;
+  /** Bytes of this thread's WebAssembly memory (it grows to the largest pass and is reused). */
+  readonly memoryBytes: number;
+  /** Worker threads alive in the pool (0 until a pass is split). */
+  readonly liveWorkers: number;
 }
 
 /** The single-thread kernels on one instance. */
@@ -71,6 +75,12 @@ function makeBackend(inst: KernelInstance): WasmBackend {
     },
     get threads() {
       return runner.threads;
+    },
+    get memoryBytes() {
+      return inst.memory.buffer.byteLength;
+    },
+    get liveWorkers() {
+      return runner.liveWorkers;
     },
   };
 }

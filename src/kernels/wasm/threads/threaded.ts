@@ -34,6 +34,11 @@ export class ThreadedRunner {
     public policy: ThreadPolicy = { ...DEFAULT_POLICY },
   ) {}
 
+  /** Workers alive in the pool. */
+  get liveWorkers(): number {
+    return this.pool?.size ?? 0;
+  }
+
   /** How many chunks to split this pass into (1: stay on this thread). */
   private plan(a: SequenceForwardArgs): number {
     if (this.threads <= 1 || this.unavailable || a.variant || work(a) < this.policy.minWork) return 1;
