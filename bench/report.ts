@@ -250,6 +250,15 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
     '',
   );
   out.push(table(['process', 'status', 'seconds'], r.jobs.map((j) => [j.id, j.status, j.seconds.toFixed(1)])), '');
+  out.push(
+    '## Cell variants: the documented fallback',
+    '',
+    'Peephole, coupled-gate, clip, reset-before GRU, layer-norm, recurrent-dropout and zoneout layers run on the reference variant kernels ' +
+      "(src/kernels/js/variants: TypeScript gate maths, the backend's WASM matrix products) instead of the fused WASM time loop: " +
+      'about 2.5-5x the plain WASM cell and 5-10x faster than the all-TypeScript reference. Measured speeds per variant: docs/variants.md ' +
+      '("Kernels: the documented fallback"), reproduced by `node --import tsx scripts/variants-bench.ts`.',
+    '',
+  );
   return out.join('\n');
 }
 

@@ -102,7 +102,7 @@ for (const run of runs.filter((r) => only.includes(r.key))) {
   const out = join(work, run.key);
   const started = Date.now();
   console.error(`quality: ${run.key}: recur ${argv.join(' ')}`);
-  const r = spawnSync(process.execPath, ['bin/recur.js', ...argv, '--out', out, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, ['bin/recur.js', ...argv, '--out', out, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
   const seconds = (Date.now() - started) / 1000;
   const done = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number & string>).find((e) => e.event === 'done');
   if (r.status !== 0 || !done) {
