@@ -256,7 +256,9 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
     'Peephole, coupled-gate, clip, reset-before GRU, layer-norm, recurrent-dropout and zoneout layers run on the reference variant kernels ' +
       "(src/kernels/js/variants: TypeScript gate maths, the backend's WASM matrix products) instead of the fused WASM time loop: " +
       'about 2.5-5x the plain WASM cell and 5-10x faster than the all-TypeScript reference. Measured speeds per variant: docs/variants.md ' +
-      '("Kernels: the documented fallback"), reproduced by `node --import tsx scripts/variants-bench.ts`.',
+      '("Kernels: the documented fallback"), reproduced by `node --import tsx scripts/variants-bench.ts`:',
+    '',
+    variantsTable(),
     '',
   );
   return out.join('\n');
@@ -268,4 +270,17 @@ export function writeReport(r: BenchResults, markdownPath: string, jsonPath: str
   writeFileSync(jsonPath, JSON.stringify(r, null, 2) + '\n');
   const shown = relative(dirname(markdownPath), jsonPath);
   writeFileSync(markdownPath, renderMarkdown(r, shown.startsWith('..') ? jsonPath : shown) + '\n');
+}
+
+/** The variants' speed table as measured in docs/variants.md (empty if the file moved). */
+function variantsTable(): string {
+  try {
+    const doc = readFileSync(new URL('../docs/variants.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('| cell | kernels | ms per forward |');
+    if (start < 0) return '';
+    const end = doc.indexOf('\n\n', start);
+    return doc.slice(start, end < 0 ? undefined : end);
+  } catch {
+    return '';
+  }
 }

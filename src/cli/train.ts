@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { IoError, OptionError } from '../errors.js';
+import { DivergenceError } from '../training/trainer.js';
 import type { TaskSpec } from '../tasks/build.js';
 import type { TaskKind } from '../tasks/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
@@ -228,6 +229,13 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
   const stopProgress = attachProgress(trainer, { json: !!flags.json, quiet: flags.quiet });
   try {
     await trainer.run();
+  } catch (err) {
+    await saving;
+    // Say which checkpoint survives: the last good one, or none yet.
+    if (err instanceof DivergenceError && !existsSync(join(out, 'config.json'))) {
+      throw new DivergenceError(err.message.replace('the last good checkpoint is kept', 'no checkpoint had been saved yet'));
+    }
+    throw err;
   } finally {
     stopProgress();
     process.off('SIGINT', onSigint);
