@@ -2,7 +2,7 @@ import { noGrad } from '../autograd/graph.js';
 import { FormatError } from '../errors.js';
 import { tokenize, TokenVocabulary, type LabelledExample } from '../data/labelled.js';
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
-import { Rng } from '../tensor/random.js';
+import { EpochOrder, Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { crossEntropy } from '../training/losses.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from './task.js';
@@ -60,10 +60,11 @@ export class ClassifyTask implements Task {
   private readonly train: Encoded[];
   private readonly val: Encoded[];
   private readonly test: Encoded[];
+  private epochOrder: EpochOrder<Encoded> | null = null;
 
   /** `encoding` (from a checkpoint) encodes as in training instead of fitting on these examples. */
   constructor(examples: LabelledExample[], readonly options: ClassifyTaskOptions, encoding?: ClassifyEncoding) {
-    const shuffled = shuffle(examples, new Rng(options.seed));
+    const shuffled = new Rng(options.seed).shuffled(examples);
     const nTest = Math.round(shuffled.length * options.testFraction);
     const nVal = Math.round((shuffled.length - nTest) * options.valFraction);
     const testPart = shuffled.slice(0, nTest);
@@ -108,7 +109,8 @@ export class ClassifyTask implements Task {
   startEpoch(): void {}
 
   trainBatch(epoch: number, index: number): BatchLoss {
-    const order = shuffle(this.train, new Rng(this.options.seed * 7919 + epoch));
+    this.epochOrder ??= new EpochOrder(this.train, this.options.seed);
+    const order = this.epochOrder.of(epoch);
     const items = order.slice(index * this.options.batchSize, (index + 1) * this.options.batchSize);
     const { logits, steps } = this.logits(items);
     return { loss: crossEntropy(logits, Int32Array.from(items.map((e) => e.label))), timesteps: steps };
@@ -187,14 +189,6 @@ function accuracyOf(pred: number[], items: Encoded[]): number {
   return items.filter((e, i) => e.label === pred[i]).length / items.length;
 }
 
-function shuffle<T>(xs: readonly T[], rng: Rng): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 function fitStepScale(examples: LabelledExample[]): Array<{ mean: number; std: number }> {
   const F = examples[0]!.steps![0]!.length;

@@ -11,7 +11,7 @@ import {
   type SeriesEncoding,
 } from '../data/windows.js';
 import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
-import { Rng } from '../tensor/random.js';
+import { EpochOrder } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mse } from '../training/losses.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from './task.js';
@@ -64,6 +64,7 @@ export class ForecastTask implements Task {
   readonly split: TimeSplit;
   readonly season: number;
   private readonly trainStarts: number[];
+  private epochOrder: EpochOrder<number> | null = null;
 
   constructor(
     readonly series: PreparedSeries,
@@ -94,13 +95,8 @@ export class ForecastTask implements Task {
 
   /** Window starts of one epoch, shuffled by a generator seeded from the epoch (so resume needs no RNG state). */
   private order(epoch: number): number[] {
-    const rng = new Rng(this.options.seed * 7919 + epoch);
-    const order = [...this.trainStarts];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    return order;
+    this.epochOrder ??= new EpochOrder(this.trainStarts, this.options.seed);
+    return this.epochOrder.of(epoch);
   }
 
   trainBatch(epoch: number, index: number): BatchLoss {

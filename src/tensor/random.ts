@@ -64,6 +64,16 @@ export class Rng {
     return Math.floor(this.random() * n);
   }
 
+  /** A shuffled copy of `xs` (Fisher-Yates). */
+  shuffled<T>(xs: readonly T[]): T[] {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
   /** A snapshot of the generator, for checkpoints. */
   getState(): number[] {
     return [...this.s, this.spareNormal === null ? NaN : this.spareNormal];
@@ -85,4 +95,23 @@ function rotl(x: number, k: number): number {
 export function toRng(seedOrRng: number | Rng | undefined, fallbackSeed = 0): Rng {
   if (seedOrRng instanceof Rng) return seedOrRng;
   return new Rng(seedOrRng ?? fallbackSeed);
+}
+
+/**
+ * The batch order of an epoch: `xs` shuffled by a generator seeded from (seed, epoch), so a
+ * resumed run needs no generator state; the last epoch's order is kept so that every batch
+ * of an epoch does not shuffle again.
+ */
+export class EpochOrder<T> {
+  private cached: { epoch: number; order: T[] } | null = null;
+
+  constructor(
+    private readonly xs: readonly T[],
+    private readonly seed: number,
+  ) {}
+
+  of(epoch: number): T[] {
+    if (this.cached?.epoch !== epoch) this.cached = { epoch, order: new Rng(this.seed * 7919 + epoch).shuffled(this.xs) };
+    return this.cached.order;
+  }
 }
