@@ -14,7 +14,19 @@ export interface StaticServerOptions {
   port?: number;
   /** URL path -> file path, served as they are (the only way to reach files outside root). */
   fixed?: FixedFiles;
+  /**
+   * Send the cross-origin isolation headers (COOP same-origin, COEP require-corp), which
+   * browsers require before they give a page SharedArrayBuffer and so worker threads.
+   * Default true; every file served is same-origin, so nothing is blocked by them.
+   */
+  isolate?: boolean;
 }
+
+/** The headers that make a page cross-origin isolated (`crossOriginIsolated === true`). */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 export interface StaticServer {
   url: string;
@@ -78,8 +90,10 @@ function resolveInside(realRoot: string, segments: string[]): string | null {
   }
 }
 
-function handler(realRoot: string, fixed: FixedFiles) {
+function handler(realRoot: string, fixed: FixedFiles, isolate: boolean) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    // On every response, worker scripts included: a worker gets its own policy from them.
+    if (isolate) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, 'method not allowed');
@@ -114,7 +128,7 @@ function handler(realRoot: string, fixed: FixedFiles) {
 export function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const realRoot = realpathSync(options.root);
   const host = options.host ?? '127.0.0.1';
-  const server = createServer(handler(realRoot, options.fixed ?? {}));
+  const server = createServer(handler(realRoot, options.fixed ?? {}, options.isolate ?? true));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -32,6 +32,8 @@ after(async () => {
 const shot = (page: Page, id: string, name: string) => page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 const status = async (page: Page) => JSON.parse((await page.locator('#memory').getAttribute('data-status')) ?? '{}') as {
   done: boolean;
+  backend: string;
+  threads: number;
   early: Record<string, number>;
   late: Record<string, number>;
   report: { accuracy: Record<string, number[]>; gradNorm: Record<string, number[]> };
@@ -102,6 +104,11 @@ test('in-browser training: all three losses fall; the LSTM beats the plain RNN a
   assert.equal(await page.locator('#step').getAttribute('data-step'), '1', 'stepping works during training');
   await page.waitForFunction(() => JSON.parse(document.getElementById('memory')!.dataset.status!).done === true, undefined, { timeout: 60_000, polling: 250 });
   const s = await status(page);
+  // Served with COOP/COEP, the page is cross-origin isolated: the training worker gets threads.
+  const hardware = await page.evaluate(() => (crossOriginIsolated ? navigator.hardwareConcurrency : 0));
+  assert.ok(hardware > 0, 'the page is cross-origin isolated');
+  assert.equal(s.backend, 'wasm');
+  assert.equal(s.threads, Math.min(2, hardware), 'the training worker runs 2 threads (fewer on a 1-core machine)');
   for (const cell of ['rnn', 'gru', 'lstm']) {
     assert.ok(s.late[cell]! < s.early[cell]! - 0.1, `${cell}: loss ${s.early[cell]} -> ${s.late[cell]}`);
   }

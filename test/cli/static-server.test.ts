@@ -123,3 +123,19 @@ test('safeSegments parses without resolving dot segments', () => {
   assert.equal(safeSegments('/a/../b'), null);
   assert.equal(safeSegments('a'), null);
 });
+
+test('sends the cross-origin isolation headers (browser worker threads need them), unless told not to', async () => {
+  const isolated = await fetch(`${server.url}sub/file.txt`);
+  assert.equal(isolated.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(isolated.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  assert.equal((await fetch(`${server.url}missing`)).headers.get('cross-origin-embedder-policy'), 'require-corp');
+  const plain = await startStaticServer({ root, port: 0, isolate: false });
+  try {
+    const res = await fetch(`${plain.url}sub/file.txt`);
+    assert.equal(await res.text(), 'inside');
+    assert.equal(res.headers.get('cross-origin-opener-policy'), null);
+    assert.equal(res.headers.get('cross-origin-embedder-policy'), null);
+  } finally {
+    await plain.close();
+  }
+});

@@ -49,3 +49,18 @@ test('threaded passes (3 threads, forced split) match one thread and the referen
     wasm.setThreads(before, DEFAULT_POLICY);
   }
 });
+
+test('startThreads starts the pool and says how many threads large passes use', async () => {
+  const before = wasm.threads;
+  try {
+    wasm.setThreads(1);
+    assert.equal(await wasm.startThreads(), 1);
+    assert.equal(wasm.liveWorkers, 0);
+    wasm.setThreads(2);
+    assert.equal(await wasm.startThreads(), 2);
+    assert.equal(wasm.liveWorkers, 1, 'started before any pass');
+  } finally {
+    wasm.setThreads(1);
+    wasm.setThreads(before, DEFAULT_POLICY);
+  }
+});

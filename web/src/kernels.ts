@@ -11,3 +11,15 @@ export async function initKernels(): Promise<string> {
   }
   return getBackend().name;
 }
+
+/**
+ * Lets large passes use up to `max` threads and resolves with how many they will use once
+ * the workers have started: 1 on a page's main thread, without cross-origin isolation (the
+ * server's COOP/COEP headers) or without the WASM backend. Results do not change with it.
+ */
+export async function useThreads(max: number): Promise<number> {
+  const wasm = await initWasmBackend().catch(() => null);
+  if (!wasm || getBackend() !== wasm) return 1;
+  wasm.setThreads(Math.max(1, Math.min(max, wasm.threads)));
+  return wasm.startThreads();
+}

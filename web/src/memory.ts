@@ -32,6 +32,8 @@ export interface MemoryStatus {
   step: number;
   done: boolean;
   backend: string;
+  /** Threads the training worker's large passes use (2 in a cross-origin-isolated page). */
+  threads: number;
   firstLoss: Record<CellKind, number> | null;
   lastLoss: Record<CellKind, number> | null;
   /** Mean loss over the first and the last 20 steps (single steps are noisy). */
@@ -51,7 +53,7 @@ export function createMemoryPanel(root: HTMLElement): void {
   let worker: Worker | null = null;
   let charts: { loss: uPlot; acc: uPlot; grad: uPlot } | null = null;
   let losses: number[][] = [[], [], [], []];
-  const state: MemoryStatus = { step: 0, done: false, backend: '?', firstLoss: null, lastLoss: null, early: null, late: null, msPerStep: 0, report: null };
+  const state: MemoryStatus = { step: 0, done: false, backend: '?', threads: 0, firstLoss: null, lastLoss: null, early: null, late: null, msPerStep: 0, report: null };
   let started = 0;
   const meanOf = (from: number, to: number) =>
     Object.fromEntries(CELLS.map((c, i) => [c, losses[i + 1]!.slice(from, to).reduce((a, b) => a + b, 0) / Math.max(1, losses[i + 1]!.slice(from, to).length)])) as Record<CellKind, number>;
@@ -74,7 +76,7 @@ export function createMemoryPanel(root: HTMLElement): void {
 
   const onMessage = (m: FromWorker) => {
     if (!charts) return;
-    if (m.type === 'backend') state.backend = m.name;
+    if (m.type === 'backend') Object.assign(state, { backend: m.name, threads: m.threads });
     else if (m.type === 'progress') {
       state.step = m.step;
       state.lastLoss = m.loss;

@@ -24,7 +24,8 @@ export interface EvalReport {
 }
 
 export type FromWorker =
-  | { type: 'backend'; name: string }
+  /** The kernels training runs on, and the threads its large passes use. */
+  | { type: 'backend'; name: string; threads: number }
   | { type: 'progress'; step: number; loss: Record<CellKind, number> }
   | { type: 'eval'; step: number; report: EvalReport }
   | { type: 'done'; step: number }

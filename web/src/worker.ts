@@ -2,7 +2,7 @@
 // thread, reporting losses, accuracy by distance and dL/dh_t norms as it goes.
 import { adam, clipGradNorm, crossEntropy, gru, Linear, lstm, rnn, Rng, select, Tensor } from 'recur';
 import type { Adam, RecurrentLayer, RecurrentState } from 'recur';
-import { initKernels } from './kernels.js';
+import { initKernels, useThreads } from './kernels.js';
 import { CELLS, type CellKind, type EvalReport, type FromWorker, type ToWorker, type TrainSettings } from './protocol.js';
 import { CLASSES, distanceBins, FEATURES, recallBatch } from './recall-task.js';
 
@@ -98,7 +98,8 @@ async function train(s: TrainSettings, run: number): Promise<void> {
 }
 
 
-const kernels = initKernels().then((name) => post({ type: 'backend', name }));
+// Two threads at most: the page's main thread keeps a core for drawing while this trains.
+const kernels = initKernels().then(async (name) => post({ type: 'backend', name, threads: await useThreads(2) }));
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;

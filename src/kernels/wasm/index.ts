@@ -8,7 +8,7 @@ import { wasmForward } from './forward.js';
 import { makeWasmGemm } from './gemm.js';
 import { loadKernels, loadKernelsSync, simdSupported, type KernelInstance } from './module.js';
 import { prepareStepKernel } from './step.js';
-import { defaultThreads } from './threads/pool.js';
+import { defaultThreads } from './threads/env.js';
 import { ThreadedRunner, type ThreadPolicy } from './threads/threaded.js';
 
 export { simdSupported } from './module.js';
@@ -22,15 +22,33 @@ export interface WasmBackend extends Backend {
    */
   prepareStep(options: StepKernelOptions): StepKernel;
   /**
-   * Threads for large passes (default: the core count in Node, capped at 8; always 1 in
-   * browsers). Passes are split by batch rows, so results do not depend on it beyond float32
-   * summation order in the weight gradients. `policy` tunes when a pass is split.
+   * Threads for large passes. Default: the core count in Node (RECUR_THREADS overrides);
+   * in browsers `navigator.hardwareConcurrency` inside a dedicated worker of a
+   * cross-origin-isolated page, else 1; capped at 8. Passes are split by batch rows, so
+   * results do not depend on it beyond float32 summation order in the weight gradients.
+   * `policy` tunes when a pass is split.
+   *
+   * Where workers cannot run, any count is accepted and passes run on this thread: a page's
+   * main thread (it may not block), a page without cross-origin isolation (no
+   * SharedArrayBuffer; serve it with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`), or workers that fail to load. It never
+   * throws for these and never hangs. Browser workers start only once the calling worker's
+   * event loop turns, so await `startThreads()` before a synchronous run of passes.
+   *
+   * @example
+   * backend.setThreads(2);                  // in a dedicated worker of an isolated page
+   * await backend.startThreads();           // 2 once the workers have loaded, 1 if they cannot
    */
   setThreads(threads: number, policy?: Partial<ThreadPolicy>): void;
   readonly threads: number;
+  /**
+   * Starts the worker pool now (instead of on the first large pass) and resolves once it has
+   * loaded, with the threads a large pass will use: 1 where workers are unavailable.
+   */
+  startThreads(): Promise<number>;
   /** Bytes of this thread's WebAssembly memory (it grows to the largest pass and is reused). */
   readonly memoryBytes: number;
-  /** Worker threads alive in the pool (0 until a pass is split). */
+  /** Worker threads alive in the pool and ready for jobs (0 until one is started). */
   readonly liveWorkers: number;
 }
 
@@ -76,6 +94,7 @@ function makeBackend(inst: KernelInstance): WasmBackend {
     get threads() {
       return runner.threads;
     },
+    startThreads: () => runner.start(),
     get memoryBytes() {
       return inst.memory.buffer.byteLength;
     },

@@ -15,6 +15,8 @@ export interface ThreadPolicy {
 // ~6 ms of single-thread work: below it, copying chunks to workers costs more than it saves.
 export const DEFAULT_POLICY: ThreadPolicy = { minWork: 1 << 27, minRows: 4 };
 
+const isWorkerError = (e: unknown): boolean => e instanceof RecurError && e.code === 'E_WORKER';
+
 function work(a: SequenceForwardArgs): number {
   const { T, B, I, H, P } = a.dims;
   return T * B * gateCount(a.mode) * H * (I + P);
@@ -22,7 +24,7 @@ function work(a: SequenceForwardArgs): number {
 
 /**
  * Runs passes on `threads` threads (this one plus workers) by batch chunks, falling back to
- * `single` for small passes. Workers start on the first split pass.
+ * `single` for small passes. Workers start on the first pass worth splitting, or on `start()`.
  */
 export class ThreadedRunner {
   private pool: WorkerPool | null = null;
@@ -34,9 +36,9 @@ export class ThreadedRunner {
     public policy: ThreadPolicy = { ...DEFAULT_POLICY },
   ) {}
 
-  /** Workers alive in the pool. */
+  /** Workers alive in the pool and able to take jobs. */
   get liveWorkers(): number {
-    return this.pool?.size ?? 0;
+    return this.pool?.state() === 'ready' ? this.pool.size : 0;
   }
 
   /** How many chunks to split this pass into (1: stay on this thread). */
@@ -44,12 +46,40 @@ export class ThreadedRunner {
     if (this.threads <= 1 || this.unavailable || a.variant || work(a) < this.policy.minWork) return 1;
     const n = Math.min(this.threads, Math.floor(a.dims.B / this.policy.minRows));
     if (n <= 1) return 1;
-    if (!this.pool || this.pool.size < n - 1) {
+    const pool = this.ensurePool(n - 1);
+    // Browser workers start only once this thread's event loop turns: until they have,
+    // passes run here (see `start`).
+    return pool?.state() === 'ready' ? n : 1;
+  }
+
+  /** The pool, with at least `need` workers; null where workers are unavailable. */
+  private ensurePool(need: number): WorkerPool | null {
+    if (this.unavailable) return null;
+    if (!this.pool || this.pool.size < need) {
       this.pool?.close();
       this.pool = WorkerPool.create(this.threads - 1);
-      this.unavailable = this.pool === null;
     }
-    return this.pool ? n : 1;
+    if (this.pool === null || this.pool.state() === 'failed') this.giveUp();
+    return this.pool;
+  }
+
+  /** Workers that cannot run (missing file, no SIMD there): stay on this thread from now on. */
+  private giveUp(): void {
+    this.close();
+    this.unavailable = true;
+  }
+
+  /**
+   * Starts the workers now rather than on the first large pass, and resolves once they
+   * have loaded, with the threads a large pass will use (1 where workers are unavailable).
+   */
+  async start(): Promise<number> {
+    if (this.threads <= 1) return 1;
+    const pool = this.ensurePool(this.threads - 1);
+    if (!pool) return 1;
+    await pool.settled();
+    if (this.pool === pool && pool.state() !== 'ready') this.giveUp();
+    return 1 + this.liveWorkers;
   }
 
   forward(a: SequenceForwardArgs): SequenceForwardResult {
@@ -63,10 +93,8 @@ export class ThreadedRunner {
       const { local, replies } = this.pool!.run(jobs, () => this.single.sequenceForward(args[0]!));
       results = [local, ...(replies as SequenceForwardResult[])];
     } catch (e) {
-      if (!(e instanceof RecurError && e.code === 'E_WORKER')) throw e;
-      // Workers that cannot run (missing file, no SIMD there): stay on this thread from now on.
-      this.close();
-      this.unavailable = true;
+      if (!isWorkerError(e)) throw e;
+      this.giveUp();
       return this.single.sequenceForward(a);
     }
     const parts: ChunkPass[] = chunks.map((chunk, i) => ({ chunk, args: args[i]!, result: results[i]! }));
@@ -78,10 +106,16 @@ export class ThreadedRunner {
     if (!Array.isArray(parts)) return this.single.sequenceBackward(b);
     const ps = parts as ChunkPass[];
     const args = ps.map((p) => chunkBackwardArgs(b, p));
-    if (!this.pool || this.pool.size < ps.length - 1) return mergeBackward(b, ps, args.map((x) => this.single.sequenceBackward(x)));
+    if (!this.pool || this.pool.size < ps.length - 1 || this.pool.state() !== 'ready') return mergeBackward(b, ps, args.map((x) => this.single.sequenceBackward(x)));
     const jobs = args.slice(1).map((x) => ({ kind: 'backward' as const, args: x }));
-    const { local, replies } = this.pool.run(jobs, () => this.single.sequenceBackward(args[0]!));
-    return mergeBackward(b, ps, [local, ...(replies as SequenceGrads[])]);
+    try {
+      const { local, replies } = this.pool.run(jobs, () => this.single.sequenceBackward(args[0]!));
+      return mergeBackward(b, ps, [local, ...(replies as SequenceGrads[])]);
+    } catch (e) {
+      if (!isWorkerError(e)) throw e;
+      this.giveUp();
+      return mergeBackward(b, ps, args.map((x) => this.single.sequenceBackward(x)));
+    }
   }
 
   close(): void {

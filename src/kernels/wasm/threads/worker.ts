@@ -1,25 +1,15 @@
-// A pool worker: runs whole chunks of passes on its own single-thread WASM instance.
+// A Node pool worker: runs whole chunks of passes on its own single-thread WASM instance and
+// answers on its port (the caller reads it with receiveMessageOnPort; see node-transport.ts).
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { SequenceBackwardArgs, SequenceForwardArgs } from '../../types.js';
 import { singleThreadBackend } from '../index.js';
-import type { Job } from './pool.js';
+import { runJob, type Job } from './job.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 const backend = singleThreadBackend();
 
 port.on('message', (job: Job) => {
-  let reply: unknown;
-  try {
-    if (!backend) throw new Error('WebAssembly SIMD is unavailable in this worker');
-    const value =
-      job.kind === 'forward'
-        ? backend.sequenceForward(job.args as SequenceForwardArgs)
-        : backend.sequenceBackward(job.args as SequenceBackwardArgs);
-    reply = { ok: true, value };
-  } catch (e) {
-    reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
-  }
+  const reply = runJob(backend, job);
   // The result arrays are fresh: hand their memory over instead of copying it.
   port.postMessage(reply, buffersOf(reply));
   Atomics.store(flag, 0, 1);

@@ -1,0 +1,82 @@
+import { RecurError } from '../../../errors.js';
+import { browserCanThread } from './env.js';
+import type { Job, Reply } from './job.js';
+import type { Channel } from './pool.js';
+import { CTL, READY_FAILED, READY_OK, REPLY_GROW, REPLY_PENDING, SETTLED, type ToPoolWorker } from './web-protocol.js';
+import { read } from './wire.js';
+
+// A worker that has not loaded by then counts as failed, so a pool never waits on it.
+const LOAD_MS = 30_000;
+const FIRST_REPLY_BYTES = 1 << 20;
+
+/**
+ * Web Workers, for a dedicated worker of a cross-origin-isolated page (the only browser
+ * thread allowed both to block and to share memory). Jobs go out with postMessage; the
+ * worker writes its reply into a SharedArrayBuffer sent with the job (wire.ts), then sets
+ * a shared flag the caller waits on. Returns null where a browser cannot run a pool.
+ */
+export function browserChannels(): (() => Channel) | null {
+  return browserCanThread() ? browserChannel : null;
+}
+
+function browserChannel(): Channel {
+  const ctl = new Int32Array(new SharedArrayBuffer(CTL.length * 4));
+  let reply = new SharedArrayBuffer(FIRST_REPLY_BYTES);
+  let failed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let settle = (): void => {};
+  const settled = new Promise<void>((resolve) => {
+    settle = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  // A literal URL beside `new Worker`, so bundlers (Vite, webpack) find and emit the worker.
+  const worker = new Worker(new URL('./web-worker.js', import.meta.url), { type: 'module', name: 'recur-wasm' });
+  // Events arrive only when this thread's event loop turns; until then the shared flag
+  // (ctl[ready]) is what the caller reads.
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    failed = true;
+    settle();
+  });
+  worker.addEventListener('message', (e: MessageEvent<unknown>) => {
+    if (e.data === SETTLED) settle();
+  });
+  timer = setTimeout(() => {
+    if (Atomics.load(ctl, CTL.ready) !== READY_OK) failed = true;
+    settle();
+  }, LOAD_MS);
+  const send = (m: ToPoolWorker) => worker.postMessage(m);
+  send({ type: 'init', ctl });
+
+  return {
+    state() {
+      const ready = Atomics.load(ctl, CTL.ready);
+      return failed || ready === READY_FAILED ? 'failed' : ready === READY_OK ? 'ready' : 'loading';
+    },
+    settled,
+    post(job: Job) {
+      Atomics.store(ctl, CTL.reply, REPLY_PENDING);
+      send({ type: 'job', job, reply });
+    },
+    collect(deadline: number): Reply {
+      for (;;) {
+        while (Atomics.load(ctl, CTL.reply) === REPLY_PENDING) {
+          if (Atomics.wait(ctl, CTL.reply, REPLY_PENDING, Math.max(1, deadline - Date.now())) === 'timed-out' && Date.now() >= deadline) {
+            throw new RecurError('E_WORKER', 'wasm worker did not answer in time');
+          }
+        }
+        if (Atomics.load(ctl, CTL.reply) !== REPLY_GROW) return read(reply) as Reply;
+        // The worker kept its result: give it a larger area (kept for later jobs) to write it into.
+        reply = new SharedArrayBuffer(Math.ceil((Atomics.load(ctl, CTL.need) * 1.25) / 65536) * 65536);
+        Atomics.store(ctl, CTL.reply, REPLY_PENDING);
+        send({ type: 'resend', reply });
+      }
+    },
+    close() {
+      clearTimeout(timer);
+      worker.terminate();
+    },
+  };
+}

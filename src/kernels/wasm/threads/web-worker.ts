@@ -1,0 +1,57 @@
+// A browser pool worker: runs whole chunks of passes on its own single-thread WASM instance
+// and writes each reply into the shared area the caller sent with the job (wire.ts), since
+// the caller is blocked in Atomics.wait and cannot receive messages. No node:* imports.
+import type { Backend } from '../../types.js';
+import { singleThreadBackend } from '../index.js';
+import { runJob, type Reply } from './job.js';
+import { CTL, READY_FAILED, READY_OK, REPLY_DONE, REPLY_GROW, SETTLED, type ToPoolWorker } from './web-protocol.js';
+import { encode, write, type Encoded } from './wire.js';
+
+// The worker scope, typed without the WebWorker lib (which clashes with DOM's).
+const scope = globalThis as unknown as {
+  onmessage: ((e: MessageEvent<ToPoolWorker>) => void) | null;
+  postMessage(m: unknown): void;
+};
+
+let backend: Backend | null = null;
+try {
+  backend = singleThreadBackend();
+} catch {
+  backend = null; // the pool sees READY_FAILED and runs on one thread
+}
+let ctl: Int32Array | null = null;
+// The last reply, kept until it has been written (a too-small area asks for a larger one).
+let pending: Encoded | null = null;
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === 'init') {
+    ctl = m.ctl;
+    Atomics.store(ctl, CTL.ready, backend ? READY_OK : READY_FAILED);
+    scope.postMessage(SETTLED);
+    return;
+  }
+  if (m.type === 'job') pending = encodeReply(runJob(backend, m.job));
+  if (!ctl || !pending) return;
+  if (pending.bytes > m.reply.byteLength) {
+    Atomics.store(ctl, CTL.need, pending.bytes);
+    signal(ctl, REPLY_GROW);
+    return;
+  }
+  write(pending, m.reply);
+  pending = null;
+  signal(ctl, REPLY_DONE);
+};
+
+function encodeReply(r: Reply): Encoded {
+  try {
+    return encode(r);
+  } catch (e) {
+    return encode({ ok: false, error: `reply not encodable: ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
+
+function signal(c: Int32Array, state: number): void {
+  Atomics.store(c, CTL.reply, state);
+  Atomics.notify(c, CTL.reply);
+}

@@ -1,0 +1,44 @@
+// The page's dedicated worker: the same LSTM pass at threads 1 and threads 2 (where the
+// backend may start nested workers), compared array by array.
+import { initWasmBackend } from 'recur';
+import { compareForward, compareGrads, lstmArgs, runPass } from './pass.js';
+import type { ThreadRun, WorkerReport } from './protocol.js';
+
+const scope = globalThis as unknown as { postMessage(m: unknown): void; crossOriginIsolated?: boolean };
+
+async function run(): Promise<WorkerReport> {
+  const wasm = await initWasmBackend();
+  if (!wasm) throw new Error('no WASM SIMD backend in this worker');
+  const defaultThreads = wasm.threads;
+  const args = lstmArgs();
+  wasm.setThreads(1);
+  const one = runPass(wasm, args);
+  wasm.setThreads(2);
+  const started = await wasm.startThreads();
+  const runs: ThreadRun[] = [];
+  for (let i = 0; i < 2; i++) {
+    const two = runPass(wasm, args);
+    runs.push({
+      started,
+      liveWorkers: wasm.liveWorkers,
+      split: Array.isArray(two.forward.saved),
+      forward: compareForward(two.forward, one.forward),
+      grads: compareGrads(two.grads, one.grads),
+      ms: two.ms,
+    });
+  }
+  wasm.setThreads(1);
+  return {
+    isolated: scope.crossOriginIsolated === true,
+    sharedMemory: typeof SharedArrayBuffer === 'function',
+    defaultThreads,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    msOneThread: one.ms,
+    runs,
+  };
+}
+
+run().then(
+  (worker) => scope.postMessage({ ok: true, worker }),
+  (e: unknown) => scope.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+);
