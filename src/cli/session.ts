@@ -104,7 +104,7 @@ export async function readCheckpointConfig(dir: string): Promise<{ dir: string; 
   return { dir: real, config: parseCheckpointConfig(json, path) };
 }
 
-/** A checkpoint's model with its weights, without the training data. */
+/** A checkpoint's model with its weights, in evaluation mode, without the training data. */
 export async function loadModel(dir: string): Promise<{ config: CheckpointConfig; loaded: LoadedModel }> {
   const { dir: real, config } = await readCheckpointConfig(dir);
   const weightsPath = join(real, 'model.safetensors');
@@ -112,6 +112,8 @@ export async function loadModel(dir: string): Promise<{ config: CheckpointConfig
   checkSpecFitsWeights(config, weights, join(real, 'config.json'));
   const loaded = modelFromSpec(config.spec, config.saved, join(real, 'config.json'));
   loaded.model.loadStateDict(weights);
+  // A loaded model is for inference: dropout of any kind off, as after PyTorch's model.eval().
+  loaded.model.eval();
   return { config, loaded };
 }
 

@@ -17,11 +17,11 @@ import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan
 /** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
 const DEFAULTS: Record<
   TaskKind,
-  { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; evalEvery: number; average: number }
+  { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; recurrentDropout: number; evalEvery: number; average: number }
 > = {
-  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, evalEvery: 200, average: 0 },
-  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, evalEvery: 0, average: 0.99 },
-  classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, evalEvery: 0, average: 0 },
+  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, recurrentDropout: 0, evalEvery: 200, average: 0 },
+  forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, recurrentDropout: 0.1, evalEvery: 0, average: 0.99 },
+  classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, recurrentDropout: 0, evalEvery: 0, average: 0 },
 };
 
 /** The bundled default text for `recur train` with no data file. */
@@ -88,7 +88,7 @@ export function registerTrain(program: Command): void {
     .option('--bidirectional', 'read sequences both ways (classify)')
     .option('--forget-bias <b>', 'initial LSTM forget-gate bias', parseNumberIn(-10, 10))
     .option('--layer-norm', 'layer-normalised LSTM/GRU cells (reference kernels; see docs/variants.md)')
-    .option('--recurrent-dropout <p>', 'variational dropout on inputs and recurrent state, one mask per sequence', parseFraction)
+    .option('--recurrent-dropout <p>', 'variational dropout on inputs and recurrent state, one mask per sequence (default: forecast 0.1, else 0)', parseFraction)
     .option('--zoneout <p>', 'zoneout probability on the hidden (and cell) state', parseFraction)
     .option('--epochs <n>', 'passes over the training data', parsePositiveInt)
     .option('--time <duration>', 'training time budget, e.g. 90s, 10m, 1h', parseDuration)
@@ -141,7 +141,7 @@ function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
       bidirectional: flags.bidirectional ?? false,
       forgetBias: flags.forgetBias ?? null,
       ...(flags.layerNorm ? { layerNorm: true } : {}),
-      ...(flags.recurrentDropout ? { recurrentDropout: flags.recurrentDropout } : {}),
+      ...((flags.recurrentDropout ?? d.recurrentDropout) > 0 ? { recurrentDropout: flags.recurrentDropout ?? d.recurrentDropout } : {}),
       ...(flags.zoneout ? { zoneout: flags.zoneout } : {}),
       embeddingDim: flags.embedding ?? d.embedding,
     },
