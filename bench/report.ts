@@ -43,7 +43,7 @@ export interface BenchResults {
   targets: TargetResult[];
   agreement: AgreementRow[];
   jobs: JobRecord[];
-  settings: { budgetMs: number; recurThreads: number[] };
+  settings: { budgetMs: number; recurThreads: number[]; rounds?: number };
 }
 
 function cpuModel(): string {
@@ -164,7 +164,7 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
   out.push('# Benchmarks', '');
   out.push(
     `recur against its peers, side by side in one run of \`npm run bench\` (bench/run.ts), ${r.date} (${r.durationSeconds.toFixed(0)} s). ` +
-      `Raw figures: \`${jsonPath}\`. Times are **ms per call, the median of the timed repetitions after warm-up**; fp32, CPU.`,
+      `Raw figures: \`${jsonPath}\`. Times are **ms per call, the median of the timed repetitions after warm-up** (of the per-round medians where peers ran in rounds, see Method); fp32, CPU.`,
     '',
   );
   if (r.quick) out.push('> **Quick mode**: tiny shapes for smoke testing; these figures say nothing about performance.', '');
@@ -243,6 +243,7 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
     `- Every peer runs in its own Node process (bench/child.ts), one after another, so the peers do not compete for cores and tfjs's global backend state stays separate; each process has a time limit and unfinished workloads are recorded as "timed out".`,
     `- Per measurement: one full-size warm-up call, then timed calls until at least 5 repetitions (3 when the warm-up call took over a second) and ${r.settings.budgetMs} ms of timed work, at most 50; the figure is the median. ` +
       'The two slowest systems skip the full-size warm-up for a 2-step one on the large workloads: tfjs-cpu (3 timed calls) and recur\'s JS reference (1 timed call, capped to keep the run short: a reference, not a target).',
+    `- Rounds: ${(r.settings.rounds ?? 1) > 1 ? `recur wasm, onnxruntime-node, tfjs-wasm and PyTorch ran in ${r.settings.rounds} interleaved rounds (the machine's speed drifts over minutes); their figure is the median of the per-round medians, "reps" and min–max cover every round. The other peers ran once.` : 'one.'}`,
     `- recur threads measured: ${r.settings.recurThreads.join(' and ')}${r.settings.recurThreads.length === 1 ? " (the backend exposes no thread setting, so one thread only; the two-thread targets use the one-thread figure)" : ''}.`,
     `- FLOPs: ${r.flopFormula}`,
     '- Inputs are the same deterministic uniform values in every process (time-major [seq, batch, features]; batch-major copies for tfjs).',

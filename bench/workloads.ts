@@ -161,6 +161,8 @@ export interface Measurement {
   ms?: number;
   /** Every timed repetition, ms. */
   samples?: number[];
+  /** With several rounds: each round's median (ms is their median). */
+  roundMs?: number[];
   /** What exactly was measured where it differs from the workload, or why there is no figure. */
   note?: string;
   /**

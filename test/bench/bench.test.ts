@@ -8,9 +8,9 @@ import { after, describe, it } from 'node:test';
 import { noGrad } from '../../src/index.js';
 import { buildLayer, inputTensor } from '../../bench/models.js';
 import { ortForward, ortSession, ortSteps } from '../../bench/peers/onnxruntime.js';
-import { runBench } from '../../bench/run.js';
+import { mergeRounds, runBench } from '../../bench/run.js';
 import type { BenchResults } from '../../bench/report.js';
-import { flops, makeInput, QUICK_WORKLOADS, WORKLOADS, type Workload, type WorkloadId } from '../../bench/workloads.js';
+import { flops, makeInput, QUICK_WORKLOADS, WORKLOADS, type Measurement, type Workload, type WorkloadId } from '../../bench/workloads.js';
 import * as ort from 'onnxruntime-node';
 
 const dir = mkdtempSync(join(tmpdir(), 'recur-bench-test-'));
@@ -121,5 +121,25 @@ describe('bench:quick', () => {
     }
     for (const id of ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6']) assert.ok(text.includes(`## ${id}: `), id);
     assert.ok(text.includes('Quick mode'));
+  });
+});
+
+describe('bench rounds', () => {
+  it('merges rounds into the median of per-round medians, keeping every sample and failed systems', () => {
+    const m = (ms: number, samples: number[], extra: Partial<Measurement> = {}): Measurement =>
+      ({ peer: 'recur', variant: 'wasm', threads: 1, workload: 'W2', status: 'ok', ms, samples, ...extra });
+    const failed: Measurement = { peer: 'tfjs', variant: 'cpu', threads: 1, workload: 'W2', status: 'timed out', note: 'limit' };
+    const merged = mergeRounds([[m(10, [9, 10, 11]), failed], [m(30, [30])], [m(12, [12, 13])]]);
+    assert.equal(merged.length, 2);
+    const recur = merged.find((x) => x.peer === 'recur')!;
+    assert.equal(recur.ms, 12);
+    assert.deepEqual(recur.roundMs, [10, 30, 12]);
+    assert.deepEqual(recur.samples, [9, 10, 11, 30, 12, 13]);
+    assert.deepEqual(merged.find((x) => x.peer === 'tfjs'), failed);
+    // A round that failed does not count; scaled figures (brain.js) take the median unit time.
+    const scaled = (unitMs: number) => m(unitMs * 64, [unitMs], { scaled: { factor: 64, unit: 'sequence', unitMs } });
+    const two = mergeRounds([[scaled(2)], [{ ...failed, peer: 'recur', variant: 'wasm' }], [scaled(4)]]);
+    assert.equal(two[0]!.ms, 192);
+    assert.equal(two[0]!.scaled!.unitMs, 3);
   });
 });
