@@ -58,7 +58,7 @@ const runs: Run[] = [
     key: 'charlm',
     data: 'data/moby_dick.txt (last 10% test)',
     // Measured here: a 1x512 LSTM beat the 1x256 default within 15 minutes (2.12 vs ~2.17 bits/char),
-    // and batch 32 beat batch 64 at the same wall time (4 min: 2.60 vs 2.84; 15 min: 2.10 vs 2.12).
+    // and batch 32 beat batch 64 at the same wall time (4 min: 2.60 vs 2.84; 15 min: 2.10, where batch 64 had reached 2.12 on a faster machine).
     args: ['train', 'data/moby_dick.txt', '--task', 'charlm', '--hidden', '512', '--batch', '32', '--time', opt('--charlm-time', '15m')],
     metric: 'bits/char',
     value: (m) => m.bpc!,
