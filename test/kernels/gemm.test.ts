@@ -7,7 +7,8 @@ import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { assertClose, seeded } from './helpers.js';
 
 const backends = [jsBackend, wasmBackendSync()!];
-const sizes = [[3, 5, 2], [33, 47, 40], [70, 17, 300], [1, 130, 64], [129, 20, 257]] as const;
+// [3, 70, 300] and [1, 200, 300]: one-row tiles of four panels, with the old C added after a K block.
+const sizes = [[3, 5, 2], [33, 47, 40], [70, 17, 300], [1, 130, 64], [129, 20, 257], [3, 70, 300], [1, 200, 300]] as const;
 
 for (const backend of backends) {
   test(`gemm on ${backend.name} matches the reference`, () => {

@@ -19,6 +19,8 @@ test('threaded passes (3 threads, forced split) match one thread and the referen
       for (const proj of mode === 'lstm' ? [0, 4] : [0]) {
         for (const [lengths, reverse] of [[false, false], [true, true], [true, false]] as const) {
           specs.push({ mode, T: 6, B: 7, I: 5, H: 9, proj, bias: seed % 2 === 0, lengths, reverse, seed: seed++ });
+          // 3- and 2-row chunks: their odd rows take the four-panel one-row tile (gates >= 64).
+          specs.push({ mode, T: 4, B: 7, I: 5, H: 20, proj, bias: seed % 2 === 0, lengths, reverse, seed: seed++ });
         }
       }
     }
