@@ -141,7 +141,11 @@ const median = (xs: number[]): number => {
 export function mergeRounds(rounds: Measurement[][]): Measurement[] {
   const key = (m: Measurement): string => `${m.peer}|${m.variant}|${m.threads}|${m.workload}`;
   const groups = new Map<string, Measurement[]>();
-  for (const m of rounds.flat()) groups.set(key(m), [...(groups.get(key(m)) ?? []), m]);
+  for (const m of rounds.flat()) {
+    const group = groups.get(key(m));
+    if (group) group.push(m);
+    else groups.set(key(m), [m]);
+  }
   return [...groups.values()].map((all) => {
     const ok = all.filter((m) => m.status === 'ok' && m.ms !== undefined);
     if (ok.length <= 1) return ok[0] ?? all[0]!;

@@ -131,6 +131,7 @@ export function registerTrain(program: Command): void {
 function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
   const d = DEFAULTS[flags.task];
   if (flags.task !== 'classify' && flags.bidirectional) throw new OptionError('--bidirectional is for --task classify only');
+  const recurrentDropout = flags.recurrentDropout ?? d.recurrentDropout;
   const spec: TaskSpec = {
     kind: flags.task,
     model: {
@@ -141,7 +142,7 @@ function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
       bidirectional: flags.bidirectional ?? false,
       forgetBias: flags.forgetBias ?? null,
       ...(flags.layerNorm ? { layerNorm: true } : {}),
-      ...((flags.recurrentDropout ?? d.recurrentDropout) > 0 ? { recurrentDropout: flags.recurrentDropout ?? d.recurrentDropout } : {}),
+      ...(recurrentDropout > 0 ? { recurrentDropout } : {}),
       ...(flags.zoneout ? { zoneout: flags.zoneout } : {}),
       embeddingDim: flags.embedding ?? d.embedding,
     },

@@ -199,11 +199,6 @@ const MC = 128;
  * bias != 0, plus the old C when acc != 0. Bias must be readable up to a multiple of 16.
  */
 export function gemm(a: usize, lda: i32, M: i32, K: i32, bp: usize, N: i32, c: usize, ldc: i32, bias: usize, acc: i32): void {
-  if (M == 1 && K <= KC) {
-    // The batch-1 step: no row pairs to tile (the same result as `block` would give).
-    oddRow(a, K, <usize>K << 6, bp, N, c, bias, acc);
-    return;
-  }
   if (K <= KC && M <= MC) {
     block(a, lda, M, K, K, bp, N, c, ldc, bias, acc);
     return;
