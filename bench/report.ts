@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, platform, release, arch, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kernelVariant } from '../src/kernels/wasm/module.js';
 import { AGREEMENT_TOLERANCE, type AgreementRow, type TargetResult } from './analysis.js';
 import { systemLabel, type Measurement, type Workload, type WorkloadId } from './workloads.js';
 
@@ -92,6 +93,8 @@ const PACKAGES = [
 export function packageVersions(): Record<string, string> {
   const out: Record<string, string> = {};
   out['recur'] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  // The children pick the same build by the same rule (RECUR_WASM overrides both).
+  out['recur WASM build'] = kernelVariant() === 'relaxed' ? 'relaxed SIMD (fused multiply-add in the GEMM)' : 'SIMD128';
   for (const p of PACKAGES) {
     try {
       out[p] = (require(`${p}/package.json`) as { version: string }).version;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import type { Backend, CellMode } from '../../src/kernels/types.js';
-import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { singleThreadBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { parseReferenceCase, runReferenceCase } from '../../src/io/pytorch-reference.js';
 import { assertClose, GRAD_KEYS, makeArgs, seeded, type CaseSpec } from './helpers.js';
 
@@ -16,7 +16,10 @@ test('the WASM SIMD backend loads in Node 20', () => {
   assert.ok(wasm !== null, 'wasmBackendSync() returned null');
   assert.equal(wasm.name, 'wasm');
 });
-const backends: Backend[] = [jsBackend, ...(wasm ? [wasm] : [])];
+// The default build (relaxed SIMD where the runtime has it) and the plain SIMD128 build that
+// runtimes without relaxed SIMD load.
+const plain: Backend = { ...singleThreadBackend('simd128')!, name: 'wasm-simd128' };
+const backends: Backend[] = [jsBackend, ...(wasm ? [wasm, plain] : [])];
 
 const dir = fileURLToPath(new URL('../fixtures/pytorch/', import.meta.url));
 const cases = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

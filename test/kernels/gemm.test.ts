@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { gemm as refGemm } from '../../src/kernels/js/gemm.js';
-import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { singleThreadBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { assertClose, seeded } from './helpers.js';
 
-const backends = [jsBackend, wasmBackendSync()!];
+// The default WASM build (relaxed SIMD here) and the plain SIMD128 one.
+const backends = [jsBackend, wasmBackendSync()!, { ...singleThreadBackend('simd128')!, name: 'wasm-simd128' }];
 // [3, 70, 300] and [1, 200, 300]: one-row tiles of four panels, with the old C added after a K block.
 const sizes = [[3, 5, 2], [33, 47, 40], [70, 17, 300], [1, 130, 64], [129, 20, 257], [3, 70, 300], [1, 200, 300]] as const;
 

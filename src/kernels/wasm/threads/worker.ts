@@ -3,10 +3,11 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { singleThreadBackend } from '../index.js';
+import type { KernelVariant } from '../module.js';
 import { runJob, type Job } from './job.js';
 
-const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
-const backend = singleThreadBackend();
+const { port, flag, variant } = workerData as { port: MessagePort; flag: Int32Array; variant: KernelVariant };
+const backend = singleThreadBackend(variant);
 
 port.on('message', (job: Job) => {
   const reply = runJob(backend, job);
