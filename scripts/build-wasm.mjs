@@ -24,6 +24,8 @@ async function build(features) {
       '--runtime', 'stub',
       '--importMemory',
       '--noExportMemory',
+      // Function names in CPU profiles: `node scripts/build-wasm.mjs --debug`.
+      ...(process.argv.includes('--debug') ? ['--debug'] : []),
     ],
     {
       writeFile(name, contents) {

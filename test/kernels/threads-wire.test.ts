@@ -6,10 +6,13 @@ import { encode, read, write } from '../../src/kernels/wasm/threads/wire.js';
 import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { makeArgs } from './helpers.js';
 
-test('a forward result with saved arrays and a shared trace array round-trips exactly', () => {
+test('a forward result with its saved handle, and an array reachable twice, round-trip exactly', () => {
   const wasm = wasmBackendSync()!;
   const args = makeArgs({ mode: 'lstm', T: 5, B: 3, I: 4, H: 6, proj: 0, bias: true, lengths: true, reverse: false, seed: 3 });
-  const result = wasm.sequenceForward(args);
+  const forward = wasm.sequenceForward(args);
+  assert.equal(typeof (forward.saved as { savedId: number }).savedId, 'number');
+  // The same array under the trace and elsewhere (as a reply may hold it twice).
+  const result = { ...forward, saved: { handle: forward.saved, gates: forward.trace!.gates } };
   const reply = { ok: true, value: result };
   const e = encode(reply);
   const area = new SharedArrayBuffer(e.bytes);

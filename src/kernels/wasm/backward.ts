@@ -1,31 +1,40 @@
+import { RecurError } from '../../errors.js';
 import type { SequenceBackwardArgs, SequenceGrads } from '../types.js';
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
-import { MODE_ID, packedFloats, type WasmSaved } from './forward.js';
+import { MODE_ID, packedFloats } from './forward.js';
 import type { KernelExports } from './module.js';
+import { isSavedHandle, type SavedArrays, type SavedLayout, type SavedStore } from './saved.js';
 
 /**
  * BPTT on the WASM kernels. The time loop yields dL/d(pre-activations) of every step; the
  * weight gradients then come from a few whole-sequence GEMMs (dW = dA^T [inputs]) instead of
- * T small ones, since padded steps have dA = 0 and add nothing.
+ * T small ones, since padded steps have dA = 0 and add nothing. The x and weights are the
+ * ones the forward saved (args.forward's arrays are not read: a worker gets them empty).
  */
-export function wasmBackward(k: KernelExports, arena: Arena, args: SequenceBackwardArgs): SequenceGrads {
+export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, args: SequenceBackwardArgs): SequenceGrads {
   const fa = args.forward;
   const { mode, weights: w, reverse } = fa;
   const { T, B, I, H, P } = fa.dims;
-  const saved = args.result.saved as WasmSaved;
+  if (!isSavedHandle(args.result.saved)) throw new RecurError('E_STATE', 'wasm backward: this result was not made by a wasm forward pass with saveForBackward');
+  // Resident parts are read where the forward wrote them; moved-out ones are copied back in.
+  const found = store.lookup(args.result.saved);
+  const at: SavedLayout | null = 'layout' in found ? found.layout : null;
+  const arrays: SavedArrays | null = 'arrays' in found ? found.arrays : null;
   const G = gateCount(mode) * H;
   const TB = T * B;
   const lstm = mode === 'lstm';
   const gru = mode === 'gru';
+  const gated = lstm || gru;
   const proj = lstm && w.wHr !== null;
 
   arena.begin();
-  const pGates = saved.gates ? arena.take(TB * G) : 0;
-  const pHs = arena.take((T + 1) * B * P);
-  const pCs = lstm ? arena.take((T + 1) * B * H) : 0;
-  const pHn = gru ? arena.take(TB * H) : 0;
-  const pM = proj ? arena.take(TB * H) : 0;
+  const part = (key: keyof SavedLayout, floats: number, present: boolean): number => (!present ? 0 : at ? at[key] : arena.take(floats));
+  const pGates = part('gates', TB * G, gated);
+  const pHs = part('hs', (T + 1) * B * P, true);
+  const pCs = part('cs', (T + 1) * B * H, lstm);
+  const pHn = part('hn', TB * H, gru);
+  const pM = part('m', TB * H, proj);
   const pDy = args.dy ? arena.take(TB * P) : 0;
   const pDh = arena.take(B * P);
   const pDc = lstm ? arena.take(B * H) : 0;
@@ -34,18 +43,18 @@ export function wasmBackward(k: KernelExports, arena: Arena, args: SequenceBackw
   const pDhAct = proj ? arena.take(TB * P) : 0;
   const pSteps = args.stepGrads ? arena.take(TB * P) : 0;
   const pLens = fa.lengths ? arena.take(B) : 0;
-  const pWhh = arena.take(G * P);
+  const pWhh = part('wHh', G * P, true);
   const pWhhT = arena.take(packedFloats(G, P));
-  const pWhr = proj ? arena.take(P * H) : 0;
+  const pWhr = part('wHr', P * H, proj);
   const pWhrT = proj ? arena.take(packedFloats(P, H)) : 0;
   const pDm = proj ? arena.take(B * H) : 0;
   const pDhp = arena.take(B * P);
   const pDirect = gru ? arena.take(B * H) : 0;
   // After the loop.
-  const pWih = arena.take(G * I);
+  const pWih = part('wIh', G * I, true);
   const pWihB = arena.take(packedFloats(G, I));
   const pDx = arena.take(TB * I);
-  const pX = arena.take(TB * I);
+  const pX = part('x', TB * I, true);
   const pXP = arena.take(packedFloats(TB, I));
   const pDxgT = arena.take(G * TB);
   const pDhgT = gru ? arena.take(G * TB) : 0;
@@ -60,11 +69,17 @@ export function wasmBackward(k: KernelExports, arena: Arena, args: SequenceBackw
   const mem = arena.commit();
 
   const f = (ptr: number): number => ptr >> 2;
-  if (saved.gates) mem.set(saved.gates, f(pGates));
-  mem.set(saved.hs, f(pHs));
-  if (saved.cs) mem.set(saved.cs, f(pCs));
-  if (saved.hn) mem.set(saved.hn, f(pHn));
-  if (saved.m) mem.set(saved.m, f(pM));
+  if (arrays) {
+    if (arrays.gates) mem.set(arrays.gates, f(pGates));
+    mem.set(arrays.hs, f(pHs));
+    if (arrays.cs) mem.set(arrays.cs, f(pCs));
+    if (arrays.hn) mem.set(arrays.hn, f(pHn));
+    if (arrays.m) mem.set(arrays.m, f(pM));
+    mem.set(arrays.wHh, f(pWhh));
+    if (arrays.wHr) mem.set(arrays.wHr, f(pWhr));
+    mem.set(arrays.wIh, f(pWih));
+    mem.set(arrays.x, f(pX));
+  }
   if (args.dy) mem.set(args.dy.subarray(0, TB * P), f(pDy));
   if (args.dhN) mem.set(args.dhN.subarray(0, B * P), f(pDh));
   else mem.fill(0, f(pDh), f(pDh) + B * P);
@@ -73,10 +88,6 @@ export function wasmBackward(k: KernelExports, arena: Arena, args: SequenceBackw
     else mem.fill(0, f(pDc), f(pDc) + B * H);
   }
   if (fa.lengths) arena.setInt32(pLens, fa.lengths);
-  mem.set(w.wHh, f(pWhh));
-  if (proj) mem.set(w.wHr!, f(pWhr));
-  mem.set(w.wIh, f(pWih));
-  mem.set(fa.x.subarray(0, TB * I), f(pX));
 
   // (k, n) operands: dh_prev = dA W_hh (k over G), dm = dh W_hr (k over P).
   k.pack(pWhh, P, 1, G, P, pWhhT);

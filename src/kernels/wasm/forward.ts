@@ -2,6 +2,7 @@ import type { CellMode, SequenceForwardArgs, SequenceForwardResult, SequenceTrac
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
 import type { KernelExports } from './module.js';
+import type { SavedStore } from './saved.js';
 
 /** Mode numbers of assembly/sequence.ts. */
 export const MODE_ID: Record<CellMode, number> = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 };
@@ -9,18 +10,6 @@ export const MODE_ID: Record<CellMode, number> = { rnn_tanh: 0, rnn_relu: 1, lst
 /** Floats `pack` writes for a K x N operand (16-column panels). */
 export const packedFloats = (K: number, N: number): number => Math.ceil(N / 16) * 16 * K;
 const round16 = (n: number): number => Math.ceil(n / 16) * 16;
-
-/**
- * What the backward pass reads, copied out of the shared memory (the next call reuses it).
- * hs, cs are [(T+1), B, .] with the initial state in slot 0 (forward) or slot T (reverse).
- */
-export interface WasmSaved {
-  readonly hs: Float32Array;
-  readonly cs: Float32Array | null;
-  readonly gates: Float32Array | null;
-  readonly hn: Float32Array | null;
-  readonly m: Float32Array | null;
-}
 
 /**
  * Input projection plus the bias the recurrent GEMM does not add: RNN and LSTM fold b_hh
@@ -33,8 +22,13 @@ function inputBias(mode: CellMode, bIh: Float32Array | null, bHh: Float32Array |
   return sum;
 }
 
-/** A whole-sequence forward pass on the WASM kernels (T >= 1). */
-export function wasmForward(k: KernelExports, arena: Arena, args: SequenceForwardArgs): SequenceForwardResult {
+/**
+ * A whole-sequence forward pass on the WASM kernels (T >= 1). With saveForBackward, what
+ * backward reads (states, gates, and the x and weights used) is written into a block the
+ * store keeps, and `saved` is its handle; `track` lets the store free it when the handle is
+ * collected (a worker's handles are tracked by the thread that holds them instead).
+ */
+export function wasmForward(k: KernelExports, arena: Arena, store: SavedStore, args: SequenceForwardArgs, track: boolean): SequenceForwardResult {
   const { mode, weights: w, reverse } = args;
   const { T, B, I, H, P } = args.dims;
   const G = gateCount(mode) * H;
@@ -46,22 +40,34 @@ export function wasmForward(k: KernelExports, arena: Arena, args: SequenceForwar
   const bias = inputBias(mode, w.bIh, w.bHh, G);
   const bhh = mode === 'gru' ? w.bHh : null;
 
+  const kept = args.saveForBackward
+    ? store.keep(
+        {
+          x: TB * I, wIh: G * I, wHh: G * P, wHr: proj ? P * H : 0,
+          hs: (T + 1) * B * P, cs: lstm ? (T + 1) * B * H : 0, gates: gated ? TB * G : 0,
+          hn: mode === 'gru' ? TB * H : 0, m: proj ? TB * H : 0,
+        },
+        track,
+      )
+    : null;
+  const at = kept?.layout;
+
   arena.begin();
-  const pX = arena.take(TB * I);
-  const pWih = arena.take(G * I);
+  const pX = at ? at.x : arena.take(TB * I);
+  const pWih = at ? at.wIh : arena.take(G * I);
   const pWihP = arena.take(packedFloats(I, G));
   const pBias = bias ? arena.take(round16(G)) : 0;
   const pXg = arena.take(TB * G);
-  const pWhh = arena.take(G * P);
+  const pWhh = at ? at.wHh : arena.take(G * P);
   const pWhhP = arena.take(packedFloats(P, G));
   const pBhh = bhh ? arena.take(round16(G)) : 0;
-  const pWhr = proj ? arena.take(P * H) : 0;
+  const pWhr = proj ? (at ? at.wHr : arena.take(P * H)) : 0;
   const pWhrP = proj ? arena.take(packedFloats(H, P)) : 0;
-  const pHs = arena.take((T + 1) * B * P);
-  const pCs = lstm ? arena.take((T + 1) * B * H) : 0;
-  const pGates = gated ? arena.take((save ? TB : B) * G) : 0;
-  const pHn = mode === 'gru' ? arena.take((save ? TB : B) * H) : 0;
-  const pM = proj && save ? arena.take(TB * H) : 0;
+  const pHs = at ? at.hs : arena.take((T + 1) * B * P);
+  const pCs = lstm ? (at ? at.cs : arena.take((T + 1) * B * H)) : 0;
+  const pGates = gated ? (at ? at.gates : arena.take((save ? TB : B) * G)) : 0;
+  const pHn = mode === 'gru' ? (at ? at.hn : arena.take((save ? TB : B) * H)) : 0;
+  const pM = proj && save ? (at ? at.m : arena.take(TB * H)) : 0;
   const pY = arena.take(TB * P);
   const pLens = args.lengths ? arena.take(B) : 0;
   const pHg = arena.take(B * G);
@@ -101,26 +107,15 @@ export function wasmForward(k: KernelExports, arena: Arena, args: SequenceForwar
   const y = copy(pY, TB * P);
   const hN = copy(pHs + lastSlot * B * P * 4, B * P);
   const cN = lstm ? copy(pCs + lastSlot * B * H * 4, B * H) : null;
-  let saved: WasmSaved | null = null;
-  let trace: SequenceTrace | null = null;
-  if (save) {
-    saved = {
-      hs: copy(pHs, (T + 1) * B * P),
-      cs: lstm ? copy(pCs, (T + 1) * B * H) : null,
-      gates: gated ? copy(pGates, TB * G) : null,
-      hn: mode === 'gru' ? copy(pHn, TB * H) : null,
-      m: pM ? copy(pM, TB * H) : null,
-    };
-    // The T per-step states are the slots other than the initial one. Standalone arrays
-    // (not views with an offset), like the reference's.
-    const first = reverse ? 0 : 1;
-    trace = args.trace
-      ? {
-          gates: saved.gates ?? new Float32Array(0),
-          c: saved.cs ? saved.cs.slice(first * B * H, (first + T) * B * H) : null,
-          h: saved.hs.slice(first * B * P, (first + T) * B * P),
-        }
-      : null;
-  }
-  return { y, hN, cN, trace, saved: args.saveForBackward ? saved : null };
+  // The T per-step states are the slots other than the initial one. Standalone arrays
+  // (not views with an offset), like the reference's.
+  const first = reverse ? 0 : 1;
+  const trace: SequenceTrace | null = args.trace
+    ? {
+        gates: gated ? copy(pGates, TB * G) : new Float32Array(0),
+        c: lstm ? copy(pCs + first * B * H * 4, T * B * H) : null,
+        h: copy(pHs + first * B * P * 4, T * B * P),
+      }
+    : null;
+  return { y, hN, cN, trace, saved: kept ? kept.handle : null };
 }

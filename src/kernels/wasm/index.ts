@@ -7,6 +7,7 @@ import { wasmBackward } from './backward.js';
 import { wasmForward } from './forward.js';
 import { makeWasmGemm } from './gemm.js';
 import { kernelVariant, loadKernels, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
+import { SavedStore, type SavedHandle } from './saved.js';
 import { prepareStepKernel } from './step.js';
 import { defaultThreads } from './threads/env.js';
 import { ThreadedRunner, type ThreadPolicy } from './threads/threaded.js';
@@ -57,9 +58,28 @@ export interface WasmBackend extends Backend {
   readonly liveWorkers: number;
 }
 
-/** The single-thread kernels on one instance. */
-function makeSingle(inst: KernelInstance): Backend & { prepareStep(o: StepKernelOptions): StepKernel } {
+/** The single-thread kernels on one instance, with the store of its saved passes. */
+export interface SingleBackend extends Backend {
+  prepareStep(o: StepKernelOptions): StepKernel;
+  /** Frees saved passes by id (a worker's, once the thread holding their handles drops them). */
+  releaseSaved(ids: readonly number[]): void;
+  readonly saved: SavedStore;
+  readonly memoryBytes: number;
+}
+
+export interface SingleOptions {
+  /**
+   * Saved passes are freed when their handle is collected (default; handles stay in this
+   * thread). A pool worker's handles go to another thread, which sends their releases.
+   */
+  tracked?: boolean;
+  /** Bytes of kernel memory for saved passes before the oldest move out to JS arrays. */
+  savedBudget?: number;
+}
+
+function makeSingle(inst: KernelInstance, { tracked = true, savedBudget }: SingleOptions = {}): SingleBackend {
   const arena = new Arena(inst);
+  const store = new SavedStore(arena, savedBudget);
   const k = inst.exports;
   return {
     name: 'wasm',
@@ -69,15 +89,23 @@ function makeSingle(inst: KernelInstance): Backend & { prepareStep(o: StepKernel
       if (args.variant) return variantSequenceForward(args);
       // Nothing to run: the reference returns the initial state as it is.
       if (args.dims.T === 0 || args.dims.B === 0) return jsBackend.sequenceForward(args);
-      return wasmForward(k, arena, args);
+      return wasmForward(k, arena, store, args, tracked);
     },
     sequenceBackward(args) {
       if (args.forward.variant) return variantSequenceBackward(args);
       const { T, B } = args.forward.dims;
       if (T === 0 || B === 0) return jsBackend.sequenceBackward(args);
-      return wasmBackward(k, arena, args);
+      const grads = wasmBackward(k, arena, store, args);
+      // Like PyTorch's saved tensors: freed once backward has used them.
+      store.release((args.result.saved as SavedHandle).savedId);
+      return grads;
     },
     prepareStep: (options) => prepareStepKernel(k, arena, options),
+    releaseSaved: (ids) => ids.forEach((id) => store.release(id)),
+    saved: store,
+    get memoryBytes() {
+      return inst.memory.buffer.byteLength;
+    },
   };
 }
 
@@ -140,6 +168,6 @@ export async function wasmBackendAsync(): Promise<WasmBackend | null> {
 }
 
 /** A separate single-thread instance (what each pool worker runs). */
-export function singleThreadBackend(variant?: KernelVariant): Backend | null {
-  return simdSupported() ? makeSingle(loadKernelsSync(variant)) : null;
+export function singleThreadBackend(variant?: KernelVariant, options?: SingleOptions): SingleBackend | null {
+  return simdSupported() ? makeSingle(loadKernelsSync(variant), options) : null;
 }

@@ -1,7 +1,7 @@
 // The page's dedicated worker: the same LSTM pass at threads 1 and threads 2 (where the
 // backend may start nested workers), compared array by array.
 import { initWasmBackend } from 'recur';
-import { compareForward, compareGrads, lstmArgs, runPass } from './pass.js';
+import { compareForward, compareGrads, isSplit, lstmArgs, runPass } from './pass.js';
 import type { ThreadRun, WorkerReport } from './protocol.js';
 
 const scope = globalThis as unknown as { postMessage(m: unknown): void; crossOriginIsolated?: boolean };
@@ -21,7 +21,7 @@ async function run(): Promise<WorkerReport> {
     runs.push({
       started,
       liveWorkers: wasm.liveWorkers,
-      split: Array.isArray(two.forward.saved),
+      split: isSplit(two.forward.saved),
       forward: compareForward(two.forward, one.forward),
       grads: compareGrads(two.grads, one.grads),
       ms: two.ms,

@@ -1,7 +1,7 @@
 // The threads test page: runs the harness in a dedicated worker, and on this main thread
 // (which may not block) checks that setThreads(2) quietly stays on one thread.
 import { initWasmBackend } from 'recur';
-import { compare, lstmArgs, runPass } from './pass.js';
+import { compare, isSplit, lstmArgs, runPass } from './pass.js';
 import type { HarnessMessage, MainReport, PageResult } from './protocol.js';
 
 const page = window as unknown as { recurResult?: PageResult };
@@ -16,7 +16,7 @@ async function onMainThread(): Promise<MainReport> {
   const started = await wasm.startThreads();
   const two = runPass(wasm, args);
   const identical = compare(two.forward.y, one.forward.y).identical && compare(two.grads.dWHh, one.grads.dWHh).identical;
-  const report = { threads: wasm.threads, started, liveWorkers: wasm.liveWorkers, split: Array.isArray(two.forward.saved), identical };
+  const report = { threads: wasm.threads, started, liveWorkers: wasm.liveWorkers, split: isSplit(two.forward.saved), identical };
   wasm.setThreads(1);
   return report;
 }

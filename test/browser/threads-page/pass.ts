@@ -78,3 +78,7 @@ export function compareGrads(a: Grads, b: Grads): Record<string, Comparison> {
   const keys = ['dx', 'dh0', 'dc0', 'dWIh', 'dWHh', 'dBIh', 'dBHh'] as const;
   return Object.fromEntries(keys.map((k) => [k, compare(a[k], b[k])]));
 }
+
+/** Whether a forward result came back as chunks from several threads (its saved parts). */
+export const isSplit = (saved: unknown): boolean =>
+  typeof saved === 'object' && saved !== null && Array.isArray((saved as { parts?: unknown }).parts);

@@ -1,18 +1,24 @@
-import type { Backend, SequenceBackwardArgs, SequenceForwardArgs } from '../../types.js';
+import type { SequenceBackwardArgs, SequenceForwardArgs } from '../../types.js';
+import type { SingleBackend } from '../index.js';
 
-/** A job for a worker: one chunk's forward or backward pass. */
+/**
+ * A job for a worker: one chunk's forward or backward pass, plus the ids of saved passes
+ * in that worker whose handles the caller has dropped (freed before the job runs).
+ */
 export interface Job {
   readonly kind: 'forward' | 'backward';
   readonly args: unknown;
+  readonly release?: readonly number[];
 }
 
 /** A worker's answer; a failure carries the message, so the caller can fall back. */
 export type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** Runs one job on a worker's own single-thread backend (null: WASM did not load there). */
-export function runJob(backend: Backend | null, job: Job): Reply {
+export function runJob(backend: SingleBackend | null, job: Job): Reply {
   try {
     if (!backend) throw new Error('WebAssembly SIMD is unavailable in this worker');
+    if (job.release) backend.releaseSaved(job.release);
     const value =
       job.kind === 'forward'
         ? backend.sequenceForward(job.args as SequenceForwardArgs)

@@ -55,8 +55,19 @@ export interface ChunkPass {
   readonly result: SequenceForwardResult;
 }
 
+/**
+ * A split pass's saved state: its chunks, each with the handle of the thread that ran it
+ * (chunk 0 this one, chunk i worker i - 1 of `pool`), whose backward must run there too.
+ */
+export interface SplitSaved {
+  readonly parts: ChunkPass[];
+  readonly pool: object;
+}
+
+export const isSplitSaved = (v: unknown): v is SplitSaved => typeof v === 'object' && v !== null && Array.isArray((v as { parts?: unknown }).parts);
+
 /** Joins per-chunk forward results; `saved` keeps the chunks for the backward pass. */
-export function mergeForward(a: SequenceForwardArgs, parts: ChunkPass[]): SequenceForwardResult {
+export function mergeForward(a: SequenceForwardArgs, parts: ChunkPass[], pool: object): SequenceForwardResult {
   const { T, B, H, P } = a.dims;
   const y = new Float32Array(T * B * P);
   const hN = new Float32Array(B * P);
@@ -77,15 +88,28 @@ export function mergeForward(a: SequenceForwardArgs, parts: ChunkPass[]): Sequen
     }
   }
   const trace: SequenceTrace | null = tr;
-  return { y, hN, cN, trace, saved: a.saveForBackward ? parts : null };
+  const saved: SplitSaved | null = a.saveForBackward ? { parts, pool } : null;
+  return { y, hN, cN, trace, saved };
 }
 
-export function chunkBackwardArgs(b: SequenceBackwardArgs, part: ChunkPass): SequenceBackwardArgs {
+const EMPTY = new Float32Array(0);
+const empty = (a: Float32Array | null): Float32Array | null => (a ? EMPTY : null);
+
+/**
+ * A chunk's backward arguments. `remote`: for a worker, which holds the x and weights of
+ * its forward in its saved state, so only their presence goes (not 5 MB of copies).
+ */
+export function chunkBackwardArgs(b: SequenceBackwardArgs, part: ChunkPass, remote: boolean): SequenceBackwardArgs {
   const { T, B, H, P } = b.forward.dims;
   const c = part.chunk;
+  const fa = part.args;
+  const w = fa.weights;
   return {
-    forward: part.args,
-    result: part.result,
+    forward: remote
+      ? { ...fa, x: EMPTY, h0: EMPTY, c0: empty(fa.c0), weights: { wIh: EMPTY, wHh: EMPTY, bIh: empty(w.bIh), bHh: empty(w.bHh), wHr: empty(w.wHr) } }
+      : fa,
+    // Backward reads only the saved handle of the result.
+    result: remote ? { y: EMPTY, hN: EMPTY, cN: null, trace: null, saved: part.result.saved } : part.result,
     dy: b.dy ? gather(b.dy, T, B, P, c) : null,
     dhN: b.dhN ? b.dhN.slice(c.b0 * P, c.b1 * P) : null,
     dcN: b.dcN ? b.dcN.slice(c.b0 * H, c.b1 * H) : null,

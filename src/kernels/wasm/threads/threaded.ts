@@ -1,8 +1,10 @@
 import type { Backend, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, SequenceGrads } from '../../types.js';
 import { gateCount } from '../../types.js';
 import { RecurError } from '../../../errors.js';
+import type { Job } from './job.js';
 import { WorkerPool } from './pool.js';
-import { chunkBackwardArgs, chunkForwardArgs, chunksOf, mergeBackward, mergeForward, type ChunkPass } from './split.js';
+import { isSavedHandle } from '../saved.js';
+import { chunkBackwardArgs, chunkForwardArgs, chunksOf, isSplitSaved, mergeBackward, mergeForward, type ChunkPass } from './split.js';
 
 /** When a pass is worth splitting: enough multiply-adds per thread, enough rows per chunk. */
 export interface ThreadPolicy {
@@ -85,12 +87,13 @@ export class ThreadedRunner {
   forward(a: SequenceForwardArgs): SequenceForwardResult {
     const n = this.plan(a);
     if (n === 1) return this.single.sequenceForward(a);
+    const pool = this.pool!;
     const chunks = chunksOf(a.dims.B, n);
     const args = chunks.map((c) => chunkForwardArgs(a, c));
-    const jobs = args.slice(1).map((x) => ({ kind: 'forward' as const, args: x }));
+    const jobs = args.slice(1).map((x, i) => this.job('forward', x, i));
     let results: SequenceForwardResult[];
     try {
-      const { local, replies } = this.pool!.run(jobs, () => this.single.sequenceForward(args[0]!));
+      const { local, replies } = pool.run(jobs, () => this.single.sequenceForward(args[0]!));
       results = [local, ...(replies as SequenceForwardResult[])];
     } catch (e) {
       if (!isWorkerError(e)) throw e;
@@ -98,28 +101,51 @@ export class ThreadedRunner {
       return this.single.sequenceForward(a);
     }
     const parts: ChunkPass[] = chunks.map((chunk, i) => ({ chunk, args: args[i]!, result: results[i]! }));
-    return mergeForward(a, parts);
+    const merged = mergeForward(a, parts, pool);
+    // The workers' saves are freed by their backward; if the graph is dropped first, here.
+    if (merged.saved) this.dropped.register(merged.saved, { pool, ids: results.slice(1).map((r) => (isSavedHandle(r.saved) ? r.saved.savedId : 0)) });
+    return merged;
   }
 
   backward(b: SequenceBackwardArgs): SequenceGrads {
-    const parts = b.result.saved;
-    if (!Array.isArray(parts)) return this.single.sequenceBackward(b);
-    const ps = parts as ChunkPass[];
-    const args = ps.map((p) => chunkBackwardArgs(b, p));
-    if (!this.pool || this.pool.size < ps.length - 1 || this.pool.state() !== 'ready') return mergeBackward(b, ps, args.map((x) => this.single.sequenceBackward(x)));
-    const jobs = args.slice(1).map((x) => ({ kind: 'backward' as const, args: x }));
+    const saved = b.result.saved;
+    if (!isSplitSaved(saved)) return this.single.sequenceBackward(b);
+    const ps = saved.parts;
+    // Each chunk's saved state lives in the thread that ran its forward.
+    if (saved.pool !== this.pool || this.pool.state() !== 'ready') {
+      throw new RecurError('E_WORKER', 'backward: the worker threads that ran this forward pass have since been closed (setThreads, or a worker failure), and their saved state with them; run the forward pass again');
+    }
+    const pool = this.pool;
+    const args = ps.map((p, i) => chunkBackwardArgs(b, p, i > 0));
+    const jobs = args.slice(1).map((x, i) => this.job('backward', x, i));
     try {
-      const { local, replies } = this.pool.run(jobs, () => this.single.sequenceBackward(args[0]!));
+      const { local, replies } = pool.run(jobs, () => this.single.sequenceBackward(args[0]!));
       return mergeBackward(b, ps, [local, ...(replies as SequenceGrads[])]);
     } catch (e) {
-      if (!isWorkerError(e)) throw e;
-      this.giveUp();
-      return mergeBackward(b, ps, args.map((x) => this.single.sequenceBackward(x)));
+      if (isWorkerError(e)) this.giveUp();
+      throw e;
     }
   }
+
+  /** A job for worker i, carrying the saves of that worker whose handles were dropped. */
+  private job(kind: 'forward' | 'backward', args: unknown, i: number): Job {
+    const release = this.releases.get(i);
+    if (!release || release.length === 0) return { kind, args };
+    this.releases.set(i, []);
+    return { kind, args, release };
+  }
+
+  private readonly releases = new Map<number, number[]>();
+  private readonly dropped = new FinalizationRegistry<{ pool: object; ids: number[] }>(({ pool, ids }) => {
+    if (pool !== this.pool) return; // a closed pool's workers are gone, and their saves with them
+    ids.forEach((id, i) => {
+      if (id > 0) this.releases.set(i, [...(this.releases.get(i) ?? []), id]);
+    });
+  });
 
   close(): void {
     this.pool?.close();
     this.pool = null;
+    this.releases.clear();
   }
 }

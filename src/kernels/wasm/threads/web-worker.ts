@@ -1,8 +1,7 @@
 // A browser pool worker: runs whole chunks of passes on its own single-thread WASM instance
 // and writes each reply into the shared area the caller sent with the job (wire.ts), since
 // the caller is blocked in Atomics.wait and cannot receive messages. No node:* imports.
-import type { Backend } from '../../types.js';
-import { singleThreadBackend } from '../index.js';
+import { singleThreadBackend, type SingleBackend } from '../index.js';
 import { runJob, type Reply } from './job.js';
 import { CTL, READY_FAILED, READY_OK, REPLY_DONE, REPLY_GROW, SETTLED, type ToPoolWorker } from './web-protocol.js';
 import { encode, write, type Encoded } from './wire.js';
@@ -13,9 +12,10 @@ const scope = globalThis as unknown as {
   postMessage(m: unknown): void;
 };
 
-let backend: Backend | null = null;
+let backend: SingleBackend | null = null;
 try {
-  backend = singleThreadBackend();
+  // Untracked saves: their handles live in the calling thread, which sends the releases.
+  backend = singleThreadBackend(undefined, { tracked: false });
 } catch {
   backend = null; // the pool sees READY_FAILED and runs on one thread
 }

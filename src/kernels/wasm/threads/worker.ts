@@ -7,7 +7,8 @@ import type { KernelVariant } from '../module.js';
 import { runJob, type Job } from './job.js';
 
 const { port, flag, variant } = workerData as { port: MessagePort; flag: Int32Array; variant: KernelVariant };
-const backend = singleThreadBackend(variant);
+// Untracked saves: their handles live in the calling thread, which sends the releases.
+const backend = singleThreadBackend(variant, { tracked: false });
 
 port.on('message', (job: Job) => {
   const reply = runJob(backend, job);

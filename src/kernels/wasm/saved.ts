@@ -1,0 +1,153 @@
+import { RecurError } from '../../errors.js';
+import type { Arena } from './arena.js';
+
+/**
+ * What a backward pass reads, as JS arrays: the form a save takes once it has been moved
+ * out of kernel memory (see SavedStore). hs, cs are [(T+1), B, .] with the initial state in
+ * slot 0 (forward) or slot T (reverse); x and the weights are the ones the forward used.
+ */
+export interface SavedArrays {
+  readonly hs: Float32Array;
+  readonly cs: Float32Array | null;
+  readonly gates: Float32Array | null;
+  readonly hn: Float32Array | null;
+  readonly m: Float32Array | null;
+  readonly x: Float32Array;
+  readonly wIh: Float32Array;
+  readonly wHh: Float32Array;
+  readonly wHr: Float32Array | null;
+}
+
+export type SavedKey = keyof SavedArrays;
+const KEYS: readonly SavedKey[] = ['hs', 'cs', 'gates', 'hn', 'm', 'x', 'wIh', 'wHh', 'wHr'];
+
+/**
+ * A forward pass's saved state as the pass returns it: a plain object (it crosses to other
+ * threads by structured clone), naming an entry of the store of the thread that ran the pass.
+ */
+export interface SavedHandle {
+  readonly savedId: number;
+}
+
+export const isSavedHandle = (v: unknown): v is SavedHandle =>
+  typeof v === 'object' && v !== null && typeof (v as { savedId?: unknown }).savedId === 'number';
+
+/** Byte offsets of each part in kernel memory (0: absent), and the block they sit in. */
+export type SavedLayout = Readonly<Record<SavedKey, number>>;
+
+interface Entry {
+  /** Block in kernel memory, while resident. */
+  ptr: number;
+  bytes: number;
+  layout: SavedLayout;
+  sizes: Readonly<Record<SavedKey, number>>;
+  /** The parts moved out to JS arrays (evicted), or null while resident. */
+  arrays: SavedArrays | null;
+}
+
+// Resident saves above this many bytes move out to JS arrays, oldest first: graphs that are
+// never backpropagated (and not yet collected) must not grow the kernel memory without bound.
+const DEFAULT_BUDGET = 1 << 30;
+
+/**
+ * Forward passes that will be backpropagated keep what backward reads where the kernels
+ * wrote it, in long-lived blocks of the kernel memory, instead of copying it out into fresh
+ * arrays and back in again (fresh memory is slow: page faults). Like PyTorch's saved
+ * tensors, an entry is freed once its backward has run; entries whose handle is collected
+ * without a backward are freed then.
+ */
+export class SavedStore {
+  private readonly entries = new Map<number, Entry>();
+  private nextId = 1;
+  private residentBytes = 0;
+  private readonly registry = new FinalizationRegistry<number>((id) => this.release(id));
+
+  constructor(
+    private readonly arena: Arena,
+    private readonly budget: number = DEFAULT_BUDGET,
+  ) {}
+
+  /**
+   * Reserves a block for parts of `sizes` floats each (0: absent); returns its handle and
+   * layout. With `track`, the entry is freed when the handle is garbage-collected; without,
+   * only by `release` (a worker's handle lives on in the thread it was sent to).
+   */
+  keep(sizes: Readonly<Record<SavedKey, number>>, track: boolean): { handle: SavedHandle; layout: SavedLayout } {
+    const offsets = {} as Record<SavedKey, number>;
+    let total = 0;
+    for (const k of KEYS) {
+      offsets[k] = sizes[k] > 0 ? total : -1;
+      total += Math.ceil((sizes[k] * 4) / 64) * 64;
+    }
+    this.evictFor(total);
+    const ptr = this.arena.keep(total);
+    const layout = {} as Record<SavedKey, number>;
+    for (const k of KEYS) layout[k] = offsets[k]! >= 0 ? ptr + offsets[k]! : 0;
+    const id = this.nextId++;
+    this.entries.set(id, { ptr, bytes: total, layout, sizes, arrays: null });
+    this.residentBytes += total;
+    const handle: SavedHandle = { savedId: id };
+    if (track) this.registry.register(handle, id);
+    return { handle, layout };
+  }
+
+  /**
+   * The saved parts: a layout in kernel memory, or arrays once moved out. Throws when the
+   * entry is gone (its backward already ran), naming what to do.
+   */
+  lookup(handle: SavedHandle): { layout: SavedLayout } | { arrays: SavedArrays } {
+    const e = this.entries.get(handle.savedId);
+    if (!e) {
+      throw new RecurError(
+        'E_FREED',
+        'backward through a recurrent pass whose saved state was already freed: each pass can be backpropagated once (as in PyTorch without retain_graph); run the forward pass again',
+      );
+    }
+    return e.arrays ? { arrays: e.arrays } : { layout: e.layout };
+  }
+
+  /** Frees an entry (no-op when already freed). */
+  release(id: number): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    if (!e.arrays) {
+      this.arena.release(e.ptr, e.bytes);
+      this.residentBytes -= e.bytes;
+    }
+  }
+
+  /** Entries alive (resident or moved out), for tests. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Bytes of kernel memory held by resident entries. */
+  get bytes(): number {
+    return this.residentBytes;
+  }
+
+  /** Moves the oldest resident entries out to JS arrays until `bytes` more fit the budget. */
+  private evictFor(bytes: number): void {
+    if (this.residentBytes + bytes <= this.budget) return;
+    const view = this.arena.f32();
+    for (const e of this.entries.values()) {
+      if (this.residentBytes + bytes <= this.budget) break;
+      if (e.arrays) continue;
+      const part = (k: SavedKey): Float32Array | null => (e.layout[k] ? view.slice(e.layout[k] >> 2, (e.layout[k] >> 2) + e.sizes[k]) : null);
+      e.arrays = {
+        hs: part('hs')!,
+        cs: part('cs'),
+        gates: part('gates'),
+        hn: part('hn'),
+        m: part('m'),
+        x: part('x') ?? new Float32Array(0),
+        wIh: part('wIh') ?? new Float32Array(0),
+        wHh: part('wHh') ?? new Float32Array(0),
+        wHr: part('wHr'),
+      };
+      this.arena.release(e.ptr, e.bytes);
+      this.residentBytes -= e.bytes;
+    }
+  }
+}
