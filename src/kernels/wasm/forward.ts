@@ -2,6 +2,7 @@ import type { CellMode, SequenceForwardArgs, SequenceForwardResult, SequenceTrac
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
 import type { KernelExports } from './module.js';
+import type { PackCache, PackEntry } from './pack-cache.js';
 import type { SavedStore } from './saved.js';
 
 /** Mode numbers of assembly/sequence.ts. */
@@ -28,7 +29,14 @@ function inputBias(mode: CellMode, bIh: Float32Array | null, bHh: Float32Array |
  * store keeps, and `saved` is its handle; `track` lets the store free it when the handle is
  * collected (a worker's handles are tracked by the thread that holds them instead).
  */
-export function wasmForward(k: KernelExports, arena: Arena, store: SavedStore, args: SequenceForwardArgs, track: boolean): SequenceForwardResult {
+export function wasmForward(
+  k: KernelExports,
+  arena: Arena,
+  store: SavedStore,
+  cache: PackCache | null,
+  args: SequenceForwardArgs,
+  track: boolean,
+): SequenceForwardResult {
   const { mode, weights: w, reverse } = args;
   const { T, B, I, H, P } = args.dims;
   const G = gateCount(mode) * H;
@@ -51,18 +59,23 @@ export function wasmForward(k: KernelExports, arena: Arena, store: SavedStore, a
       )
     : null;
   const at = kept?.layout;
+  // Packed weights from the last call with the same weights (null: pack into scratch).
+  cache?.beginCall();
+  const cIh = cache?.reserve(w.wIh, 1, I, I, G) ?? null;
+  const cHh = cache?.reserve(w.wHh, 1, P, P, G) ?? null;
+  const cHr = proj && cache ? cache.reserve(w.wHr!, 1, H, H, P) : null;
 
   arena.begin();
   const pX = at ? at.x : arena.take(TB * I);
   const pWih = at ? at.wIh : arena.take(G * I);
-  const pWihP = arena.take(packedFloats(I, G));
+  const pWihP = cIh ? 0 : arena.take(packedFloats(I, G));
   const pBias = bias ? arena.take(round16(G)) : 0;
   const pXg = arena.take(TB * G);
   const pWhh = at ? at.wHh : arena.take(G * P);
-  const pWhhP = arena.take(packedFloats(P, G));
+  const pWhhP = cHh ? 0 : arena.take(packedFloats(P, G));
   const pBhh = bhh ? arena.take(round16(G)) : 0;
   const pWhr = proj ? (at ? at.wHr : arena.take(P * H)) : 0;
-  const pWhrP = proj ? arena.take(packedFloats(H, P)) : 0;
+  const pWhrP = proj && !cHr ? arena.take(packedFloats(H, P)) : 0;
   const pHs = at ? at.hs : arena.take((T + 1) * B * P);
   const pCs = lstm ? (at ? at.cs : arena.take((T + 1) * B * H)) : 0;
   const pGates = gated ? (at ? at.gates : arena.take((save ? TB : B) * G)) : 0;
@@ -90,13 +103,19 @@ export function wasmForward(k: KernelExports, arena: Arena, store: SavedStore, a
   }
   if (args.lengths) arena.setInt32(pLens, args.lengths);
 
-  // Weights are re-packed on every call: O(weights), against O(T * B * weights) for the pass.
-  k.pack(pWih, 1, I, I, G, pWihP);
-  k.gemm(pX, I, TB, I, pWihP, G, pXg, G, pBias, 0);
-  k.pack(pWhh, 1, P, P, G, pWhhP);
-  if (proj) k.pack(pWhr, 1, H, H, P, pWhrP);
+  // Packing is O(weights), against O(T * B * weights) for the pass, but at batch 1 packing
+  // W_hh costs as much as many steps: the cache skips it when the weights are unchanged.
+  const packed = (e: PackEntry | null, src: number, ks: number, ns: number, K: number, N: number, dst: number): number => {
+    if (e) return cache!.refresh(e, src, ks, ns, K, N);
+    k.pack(src, ks, ns, K, N, dst);
+    return dst;
+  };
+  const wihP = packed(cIh, pWih, 1, I, I, G, pWihP);
+  k.gemm(pX, I, TB, I, wihP, G, pXg, G, pBias, 0);
+  const whhP = packed(cHh, pWhh, 1, P, P, G, pWhhP);
+  const whrP = proj ? packed(cHr, pWhr, 1, H, H, P, pWhrP) : 0;
   k.forward(
-    MODE_ID[mode], T, B, H, P, pXg, pWhhP, pBhh, pWhrP,
+    MODE_ID[mode], T, B, H, P, pXg, whhP, pBhh, whrP,
     pHs, pCs, pGates, pHn, pM, save ? 1 : 0,
     pY, pLens, reverse ? 1 : 0, pHg, pMb, pPb,
   );

@@ -7,6 +7,7 @@ import { wasmBackward } from './backward.js';
 import { wasmForward } from './forward.js';
 import { makeWasmGemm } from './gemm.js';
 import { kernelVariant, loadKernels, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
+import { PackCache } from './pack-cache.js';
 import { SavedStore, type SavedHandle } from './saved.js';
 import { prepareStepKernel } from './step.js';
 import { defaultThreads } from './threads/env.js';
@@ -64,6 +65,7 @@ export interface SingleBackend extends Backend {
   /** Frees saved passes by id (a worker's, once the thread holding their handles drops them). */
   releaseSaved(ids: readonly number[]): void;
   readonly saved: SavedStore;
+  readonly packCache: PackCache | null;
   readonly memoryBytes: number;
 }
 
@@ -75,12 +77,18 @@ export interface SingleOptions {
   tracked?: boolean;
   /** Bytes of kernel memory for saved passes before the oldest move out to JS arrays. */
   savedBudget?: number;
+  /**
+   * Keep packed weights between calls (default). Off in pool workers, whose weights arrive
+   * as fresh copies with every job.
+   */
+  packCache?: boolean;
 }
 
-function makeSingle(inst: KernelInstance, { tracked = true, savedBudget }: SingleOptions = {}): SingleBackend {
+function makeSingle(inst: KernelInstance, { tracked = true, savedBudget, packCache = true }: SingleOptions = {}): SingleBackend {
   const arena = new Arena(inst);
   const store = new SavedStore(arena, savedBudget);
   const k = inst.exports;
+  const cache = packCache ? new PackCache(k, arena) : null;
   return {
     name: 'wasm',
     gemm: makeWasmGemm(k, arena),
@@ -89,7 +97,7 @@ function makeSingle(inst: KernelInstance, { tracked = true, savedBudget }: Singl
       if (args.variant) return variantSequenceForward(args);
       // Nothing to run: the reference returns the initial state as it is.
       if (args.dims.T === 0 || args.dims.B === 0) return jsBackend.sequenceForward(args);
-      return wasmForward(k, arena, store, args, tracked);
+      return wasmForward(k, arena, store, cache, args, tracked);
     },
     sequenceBackward(args) {
       if (args.forward.variant) return variantSequenceBackward(args);
@@ -103,6 +111,7 @@ function makeSingle(inst: KernelInstance, { tracked = true, savedBudget }: Singl
     prepareStep: (options) => prepareStepKernel(k, arena, options),
     releaseSaved: (ids) => ids.forEach((id) => store.release(id)),
     saved: store,
+    packCache: cache,
     get memoryBytes() {
       return inst.memory.buffer.byteLength;
     },

@@ -7,6 +7,8 @@ export interface KernelExports {
   gemm(a: number, lda: number, M: number, K: number, bp: number, N: number, c: number, ldc: number, bias: number, acc: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   colsum(src: number, rows: number, cols: number, dst: number): void;
+  /** 1 when the n floats at a and b have the same bits. */
+  sameBits(a: number, b: number, n: number): number;
   forward(
     mode: number, T: number, B: number, H: number, P: number,
     xg: number, whh: number, bhh: number, whr: number,

@@ -304,3 +304,16 @@ export function addTo(dst: usize, src: usize, n: i32): void {
     store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
 }
+
+/** 1 when the n floats at a and b are the same bits (NaNs, signed zeros included), else 0. */
+export function sameBits(a: usize, b: usize, n: i32): i32 {
+  const bytes = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) {
+    if (v128.any_true(v128.xor(v128.load(a + o), v128.load(b + o)))) return 0;
+  }
+  for (; o < bytes; o += 4) {
+    if (load<u32>(a + o) != load<u32>(b + o)) return 0;
+  }
+  return 1;
+}

@@ -1,3 +1,3 @@
 // Entry point of the SIMD kernel module; the loader in ../ drives these on one memory.
-export { pack, gemm, transpose, colsum } from './gemm';
+export { pack, gemm, transpose, colsum, sameBits } from './gemm';
 export { forward, backward } from './sequence';

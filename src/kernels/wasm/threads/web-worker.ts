@@ -15,7 +15,8 @@ const scope = globalThis as unknown as {
 let backend: SingleBackend | null = null;
 try {
   // Untracked saves: their handles live in the calling thread, which sends the releases.
-  backend = singleThreadBackend(undefined, { tracked: false });
+// No pack cache: the weights arrive as fresh copies with every job.
+  backend = singleThreadBackend(undefined, { tracked: false, packCache: false });
 } catch {
   backend = null; // the pool sees READY_FAILED and runs on one thread
 }

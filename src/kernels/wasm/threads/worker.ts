@@ -8,7 +8,8 @@ import { runJob, type Job } from './job.js';
 
 const { port, flag, variant } = workerData as { port: MessagePort; flag: Int32Array; variant: KernelVariant };
 // Untracked saves: their handles live in the calling thread, which sends the releases.
-const backend = singleThreadBackend(variant, { tracked: false });
+// No pack cache: the weights arrive as fresh copies with every job.
+const backend = singleThreadBackend(variant, { tracked: false, packCache: false });
 
 port.on('message', (job: Job) => {
   const reply = runJob(backend, job);

@@ -1,0 +1,55 @@
+// Packed weights kept between WASM calls: reused only while the weights' bits are unchanged,
+// so weights edited in place (an optimiser step, loadStateDict) are always seen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsBackend } from '../../src/kernels/js/index.js';
+import { Arena } from '../../src/kernels/wasm/arena.js';
+import { singleThreadBackend } from '../../src/kernels/wasm/index.js';
+import { loadKernelsSync } from '../../src/kernels/wasm/module.js';
+import { PackCache } from '../../src/kernels/wasm/pack-cache.js';
+import { assertClose, makeArgs } from './helpers.js';
+
+test('a second call with the same weights reuses the panels; any changed bit repacks', () => {
+  const wasm = singleThreadBackend()!;
+  const cache = wasm.packCache!;
+  for (const [mode, proj] of [['lstm', 0], ['lstm', 3], ['gru', 0], ['rnn_relu', 0]] as const) {
+    const args = makeArgs({ mode, T: 4, B: 1, I: 3, H: 5, proj, bias: true, lengths: false, reverse: false, seed: 7 }, false, false);
+    const packs = proj ? 3 : 2;
+    const first = wasm.sequenceForward(args);
+    const { hits, misses } = cache;
+    const again = wasm.sequenceForward(args);
+    assert.equal(cache.hits - hits, packs, `${mode} P${proj}: every weight reused`);
+    assert.equal(cache.misses, misses);
+    assert.deepEqual(again.y, first.y);
+    // In-place edits of each weight, one bit of one element: seen, and the result follows.
+    for (const key of ['wIh', 'wHh', ...(proj ? ['wHr' as const] : [])] as const) {
+      const w = args.weights[key]!;
+      const bits = new Uint32Array(w.buffer, w.byteOffset, w.length);
+      bits[w.length - 1]! ^= 1 << 20;
+      const before = cache.misses;
+      const got = wasm.sequenceForward(args);
+      assert.equal(cache.misses - before, 1, `${mode} ${key}: repacked`);
+      assertClose(`${mode} P${proj} ${key} edited`, got.y, jsBackend.sequenceForward(args).y, 1e-5);
+      assert.notDeepEqual(got.y, first.y, `${mode} ${key}: the edit changes the output`);
+    }
+  }
+});
+
+test('entries in use by a call are never evicted; older ones go past the budget', () => {
+  const inst = loadKernelsSync();
+  const arena = new Arena(inst);
+  const cache = new PackCache(inst.exports, arena, 1);
+  const a = Float32Array.from({ length: 6 * 20 }, (_, i) => i);
+  const b = Float32Array.from({ length: 6 * 20 }, (_, i) => -i);
+  cache.beginCall();
+  const ea = cache.reserve(a, 1, 6, 6, 20);
+  const eb = cache.reserve(b, 1, 6, 6, 20);
+  assert.ok(!ea.freed && !eb.freed, 'both reserved in this call survive a budget of 1 byte');
+  assert.notEqual(ea.raw, eb.raw);
+  cache.beginCall();
+  const ec = cache.reserve(Float32Array.from(a), 1, 6, 6, 20);
+  assert.ok(ea.freed && eb.freed && !ec.freed, 'the older entries made room');
+  cache.beginCall();
+  const again = cache.reserve(a, 1, 6, 6, 20);
+  assert.ok(!again.freed && !again.valid, 'an evicted entry is made anew, and packs before use');
+});
