@@ -34,6 +34,7 @@ interface TrainFlags {
   layers?: number;
   embedding?: number;
   dropout?: number;
+  outputDropout?: number;
   bidirectional?: boolean;
   forgetBias?: number;
   layerNorm?: boolean;
@@ -85,6 +86,7 @@ export function registerTrain(program: Command): void {
     .option('--layers <n>', 'stacked recurrent layers', parsePositiveInt)
     .option('--embedding <n>', 'embedding size for characters or tokens', parsePositiveInt)
     .option('--dropout <p>', 'dropout between recurrent layers', parseFraction)
+    .option('--output-dropout <p>', 'charlm: dropout on the recurrent output before the head (default 0)', parseFraction)
     .option('--bidirectional', 'read sequences both ways (classify)')
     .option('--forget-bias <b>', 'initial LSTM forget-gate bias', parseNumberIn(-10, 10))
     .option('--layer-norm', 'layer-normalised LSTM/GRU cells (reference kernels; see docs/variants.md)')
@@ -131,6 +133,7 @@ export function registerTrain(program: Command): void {
 function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
   const d = DEFAULTS[flags.task];
   if (flags.task !== 'classify' && flags.bidirectional) throw new OptionError('--bidirectional is for --task classify only');
+  if (flags.task !== 'charlm' && flags.outputDropout) throw new OptionError('--output-dropout is for --task charlm only');
   const recurrentDropout = flags.recurrentDropout ?? d.recurrentDropout;
   const spec: TaskSpec = {
     kind: flags.task,
@@ -144,6 +147,7 @@ function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
       ...(flags.layerNorm ? { layerNorm: true } : {}),
       ...(recurrentDropout > 0 ? { recurrentDropout } : {}),
       ...(flags.zoneout ? { zoneout: flags.zoneout } : {}),
+      ...(flags.outputDropout ? { outputDropout: flags.outputDropout } : {}),
       embeddingDim: flags.embedding ?? d.embedding,
     },
     batchSize: flags.batch ?? d.batch,

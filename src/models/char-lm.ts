@@ -1,6 +1,7 @@
 import { Module } from '../autograd/module.js';
 import { noGrad } from '../autograd/graph.js';
 import { OptionError } from '../errors.js';
+import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import type { RecurrentLayer, RecurrentState } from '../layers/recurrent.js';
@@ -11,6 +12,11 @@ import { buildRecurrent, type RecurrentConfig } from './config.js';
 export interface CharLmConfig extends RecurrentConfig {
   vocabSize: number;
   embeddingDim: number;
+  /**
+   * Dropout on the recurrent output before the head, training only (Zaremba et al. 2014's
+   * dropout on non-recurrent connections). Default 0.
+   */
+  outputDropout?: number;
 }
 
 export interface SampleOptions {
@@ -34,6 +40,7 @@ export class CharLm extends Module {
   readonly embedding: Embedding;
   readonly rnn: RecurrentLayer<RecurrentState>;
   readonly fc: Linear;
+  readonly drop: Dropout | null;
 
   constructor(config: CharLmConfig, seed = 0) {
     super();
@@ -43,13 +50,17 @@ export class CharLm extends Module {
     this.embedding = this.addModule('embedding', new Embedding({ numEmbeddings: config.vocabSize, embeddingDim: config.embeddingDim, seed: rng }));
     this.rnn = this.addModule('rnn', buildRecurrent(config, config.embeddingDim, rng));
     this.fc = this.addModule('fc', new Linear({ inFeatures: config.hiddenSize, outFeatures: config.vocabSize, seed: rng }));
+    // Only when asked: a model without it has exactly the modules (and RNG state) it had.
+    const p = config.outputDropout ?? 0;
+    this.drop = p > 0 ? this.addModule('drop', new Dropout(p, rng.nextUint32())) : null;
   }
 
   /** ids [T * B] time-major -> logits [T, B, vocab] and the state after the last step. */
   forward(ids: Int32Array, T: number, B: number, state?: RecurrentState): { logits: Tensor; state: RecurrentState } {
     const x = this.embedding.forward(ids, [T, B]);
     const out = this.rnn.forward(x, state);
-    return { logits: this.fc.forward(out.output), state: out.state };
+    const h = this.drop ? this.drop.forward(out.output) : out.output;
+    return { logits: this.fc.forward(h), state: out.state };
   }
 
   /** Generates ids one step at a time, carrying the state (no graph is recorded). */

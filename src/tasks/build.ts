@@ -17,7 +17,7 @@ import type { Task, TaskKind } from './task.js';
  */
 export interface TaskSpec {
   kind: TaskKind;
-  model: RecurrentConfig & { embeddingDim: number };
+  model: RecurrentConfig & { embeddingDim: number; outputDropout?: number };
   batchSize: number;
   seed: number;
   valFraction: number;

@@ -27,6 +27,8 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: LossO
   const mask = options.mask;
   if (mask && mask.length !== n) throw new ShapeError(`crossEntropy: mask has ${mask.length} entries, expected ${n}`);
   const probs = new Float32Array(logits.size);
+  const row = new Float64Array(V);
+  const x = logits.data;
   let total = 0;
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -35,12 +37,17 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, options: LossO
     if (w !== 0 && !(y >= 0 && y < V)) throw new ShapeError(`crossEntropy: target ${y} at position ${i} is outside 0..${V - 1}`);
     const o = i * V;
     let max = -Infinity;
-    for (let j = 0; j < V; j++) max = Math.max(max, logits.data[o + j]!);
+    for (let j = 0; j < V; j++) max = Math.max(max, x[o + j]!);
+    // One exp per logit (the costly part), kept in double until divided.
     let sum = 0;
-    for (let j = 0; j < V; j++) sum += Math.exp(logits.data[o + j]! - max);
-    for (let j = 0; j < V; j++) probs[o + j] = Math.exp(logits.data[o + j]! - max) / sum;
+    for (let j = 0; j < V; j++) {
+      const e = Math.exp(x[o + j]! - max);
+      row[j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < V; j++) probs[o + j] = row[j]! / sum;
     if (w !== 0) {
-      total += w * (Math.log(sum) + max - logits.data[o + y]!);
+      total += w * (Math.log(sum) + max - x[o + y]!);
       count += w;
     }
   }

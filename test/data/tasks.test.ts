@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CharLm,
   CharLmTask,
   classify,
   ClassifyTask,
@@ -149,4 +150,22 @@ test('CharLmTask: a repeating text is learned far below the unigram baseline; ne
   for (let i = 1; i < next.length; i++) assert.ok(next[i - 1]!.p >= next[i]!.p);
   assert.equal(next[0]!.char, 'a');
   assert.equal(nextCharacters(task.model, task.vocab, 'the c', 3).length, 3);
+});
+
+test('CharLm outputDropout: the same parameters as without it, identity in eval mode, active in training', () => {
+  const config = { cell: 'lstm' as const, hiddenSize: 8, numLayers: 1, dropout: 0, vocabSize: 5, embeddingDim: 4 };
+  const plain = new CharLm(config, 3);
+  const dropped = new CharLm({ ...config, outputDropout: 0.5 }, 3);
+  const a = plain.stateDict();
+  const b = dropped.stateDict();
+  assert.deepEqual(Object.keys(b), Object.keys(a), 'dropout adds no parameters');
+  for (const k of Object.keys(a)) assert.deepEqual(b[k]!.data, a[k]!.data, k);
+  const ids = Int32Array.from({ length: 12 }, (_, i) => i % 5);
+  plain.eval();
+  dropped.eval();
+  assert.deepEqual(dropped.forward(ids, 6, 2).logits.data, plain.forward(ids, 6, 2).logits.data);
+  plain.train();
+  dropped.train();
+  assert.notDeepEqual(dropped.forward(ids, 6, 2).logits.data, plain.forward(ids, 6, 2).logits.data);
+  assert.throws(() => new CharLm({ ...config, outputDropout: 1.5 }), /p must be/);
 });
