@@ -19,7 +19,7 @@ const DEFAULTS: Record<
   TaskKind,
   { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; recurrentDropout: number; evalEvery: number; average: number }
 > = {
-  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 64, lr: 4e-3, timeMs: 120_000, dropout: 0, recurrentDropout: 0, evalEvery: 200, average: 0 },
+  charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 32, lr: 4e-3, timeMs: 120_000, dropout: 0, recurrentDropout: 0, evalEvery: 200, average: 0 },
   forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, recurrentDropout: 0.1, evalEvery: 0, average: 0.99 },
   classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, recurrentDropout: 0, evalEvery: 0, average: 0 },
 };
