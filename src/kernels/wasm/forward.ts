@@ -106,7 +106,7 @@ export function wasmForward(
   // Packing is O(weights), against O(T * B * weights) for the pass, but at batch 1 packing
   // W_hh costs as much as many steps: the cache skips it when the weights are unchanged.
   const packed = (e: PackEntry | null, src: number, ks: number, ns: number, K: number, N: number, dst: number): number => {
-    if (e) return cache!.refresh(e, src, ks, ns, K, N);
+    if (e) return cache!.refresh(e, src);
     k.pack(src, ks, ns, K, N, dst);
     return dst;
   };

@@ -1,4 +1,5 @@
 import { OptionError, RecurError } from '../../errors.js';
+import { nodeProcess } from './threads/env.js';
 import { kernelsRelaxedWasmBase64, kernelsWasmBase64 } from './generated/kernels-wasm.js';
 
 /** The exports of the AssemblyScript module (assembly/index.ts); pointers are byte offsets. */
@@ -52,11 +53,6 @@ export function simdSupported(): boolean {
  */
 export type KernelVariant = 'relaxed' | 'simd128';
 
-interface NodeProcess {
-  getBuiltinModule?: (id: string) => unknown;
-  env?: Record<string, string | undefined>;
-}
-
 const decode = (b64: string): Uint8Array<ArrayBuffer> => {
   const text = atob(b64);
   const bytes = new Uint8Array(text.length);
@@ -72,8 +68,7 @@ function relaxedValidates(): boolean {
   if (WebAssembly.validate(bytes)) return true;
   // Node 20's V8 has relaxed SIMD behind a flag (on by default from Node 22 and Chrome 114);
   // turning it on only admits more instructions.
-  const proc = (globalThis as { process?: NodeProcess }).process;
-  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  const v8 = nodeProcess()?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
   try {
     v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
     return WebAssembly.validate(bytes);
@@ -88,7 +83,7 @@ function relaxedValidates(): boolean {
  */
 export function kernelVariant(): KernelVariant {
   if (chosen) return chosen;
-  const forced = variantFromEnv((globalThis as { process?: NodeProcess }).process?.env?.['RECUR_WASM']);
+  const forced = variantFromEnv(nodeProcess()?.env?.['RECUR_WASM']);
   if (forced === 'simd128') return (chosen = 'simd128');
   const ok = relaxedValidates();
   if (forced === 'relaxed' && !ok) throw new RecurError('E_WASM', "RECUR_WASM=relaxed, but this runtime has no relaxed SIMD; unset it or set it to 'simd128'");

@@ -13,6 +13,11 @@ import type { KernelExports } from './module.js';
  * and the least recently used go past a budget.
  */
 export interface PackEntry {
+  /** How `refresh` packs: a K x N operand with strides (ks, ns). */
+  readonly ks: number;
+  readonly ns: number;
+  readonly K: number;
+  readonly N: number;
   readonly raw: number;
   readonly packed: number;
   readonly floats: number;
@@ -75,7 +80,7 @@ export class PackCache {
     const bytes = rawBytes + packedFloats(K, N) * 4;
     this.evictFor(bytes);
     const raw = this.arena.keep(bytes);
-    const entry: PackEntry = { raw, packed: raw + rawBytes, floats, bytes, valid: false, freed: false, lastUsed: this.epoch };
+    const entry: PackEntry = { ks, ns, K, N, raw, packed: raw + rawBytes, floats, bytes, valid: false, freed: false, lastUsed: this.epoch };
     this.live.add(entry);
     this.bytes += bytes;
     list.push({ config, entry });
@@ -86,13 +91,13 @@ export class PackCache {
    * The packed panels of the weights now at byte offset `src` (copied in by the caller):
    * reused when their bits match the entry's, else packed again.
    */
-  refresh(e: PackEntry, src: number, ks: number, ns: number, K: number, N: number): number {
+  refresh(e: PackEntry, src: number): number {
     if (e.valid && this.k.sameBits(src, e.raw, e.floats) === 1) {
       this.hits++;
       return e.packed;
     }
     this.misses++;
-    this.k.pack(src, ks, ns, K, N, e.packed);
+    this.k.pack(src, e.ks, e.ns, e.K, e.N, e.packed);
     this.arena.f32().copyWithin(e.raw >> 2, src >> 2, (src >> 2) + e.floats);
     e.valid = true;
     return e.packed;

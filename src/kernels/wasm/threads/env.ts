@@ -8,7 +8,8 @@ interface NodeProcess {
   env?: Record<string, string | undefined>;
 }
 
-const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+/** Node's process object, or undefined outside Node (no static node:* import). */
+export const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
 
 /** node:worker_threads, or null outside Node. */
 export function nodeWorkerThreads(): WorkerThreads | null {
