@@ -1,6 +1,6 @@
 import { getBackend } from '../kernels/backend.js';
 import { variantSequenceBackward, variantSequenceForward } from '../kernels/js/variants/index.js';
-import type { Backend, CellMode, CellVariant, SequenceBackwardArgs, SequenceForwardArgs, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
+import type { Backend, CellMode, CellVariant, DropoutMasks, SequenceBackwardArgs, SequenceForwardArgs, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from './backward.js';
 import { needsGrad, record } from './graph.js';
@@ -82,7 +82,9 @@ export function recurrentPass(
   const vTensors = vp ? [vp.peephole, vp.lnIhWeight, vp.lnIhBias, vp.lnHhWeight, vp.lnHhBias, vp.lnCWeight, vp.lnCBias] : [];
   const inputs = [x, h0, c0, params.wIh, params.wHh, params.bIh, params.bHh, params.wHr, ...vTensors];
   const differentiable = needsGrad(inputs);
-  const variant = options.variant ? cellVariant(options.variant, vp) : undefined;
+  // Recurrent dropout alone is a plain cell with masks, which some backends run themselves.
+  const dropout = options.variant && backend.dropoutMasks && !vp ? dropoutOnly(options.variant) : undefined;
+  const variant = options.variant && !dropout ? cellVariant(options.variant, vp) : undefined;
   const args: SequenceForwardArgs = {
     mode: options.mode,
     dims: { T, B, I, H, P },
@@ -101,8 +103,9 @@ export function recurrentPass(
     saveForBackward: differentiable,
     trace: options.trace,
     ...(variant ? { variant } : {}),
+    ...(dropout ? { dropout } : {}),
   };
-  // The WebAssembly kernels compute plain cells only: variants take the reference kernels.
+  // The WebAssembly kernels compute plain cells (with dropout masks): other variants take the reference kernels.
   const forward = (a: SequenceForwardArgs) => (variant ? variantSequenceForward(a, backend.gemm) : backend.sequenceForward(a));
   const backward = (a: SequenceBackwardArgs): VariantSequenceGrads =>
     variant ? variantSequenceBackward(a, backend.gemm) : { ...backend.sequenceBackward(a), variant: null };
@@ -149,6 +152,12 @@ function addInto(t: Tensor | null, g: Float32Array | null): void {
   if (!t || !g || !t.requiresGrad) return;
   const buf = gradBuffer(t);
   for (let i = 0; i < g.length; i++) buf[i]! += g[i]!;
+}
+
+/** The masks of a variant that is recurrent dropout and nothing else, or undefined. */
+function dropoutOnly(c: VariantConfig): DropoutMasks | undefined {
+  const plain = !c.coupleInputForget && c.clip === Infinity && c.resetAfter && !c.zoneout;
+  return plain && (c.inputMask || c.hiddenMask) ? { input: c.inputMask, hidden: c.hiddenMask } : undefined;
 }
 
 function cellVariant(c: VariantConfig, p: VariantParams | undefined): CellVariant {

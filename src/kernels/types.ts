@@ -71,6 +71,19 @@ export interface SequenceForwardArgs {
    * variant kernels (kernels/js/variants) read it; autograd routes such passes there.
    */
   readonly variant?: CellVariant;
+  /**
+   * Recurrent dropout on a plain cell, for backends with `dropoutMasks`: the same masks as
+   * CellVariant's inputMask and hiddenMask, computing what the variant kernels compute.
+   */
+  readonly dropout?: DropoutMasks;
+}
+
+/** Variational dropout masks, one per sequence, pre-scaled (0 or 1/(1-p)); null = none. */
+export interface DropoutMasks {
+  /** [B, I] on x at every step */
+  readonly input: Float32Array | null;
+  /** [B, P] on h_{t-1} where it enters W_hh (GRU's direct z path reads the unmasked h) */
+  readonly hidden: Float32Array | null;
 }
 
 /** Layer-norm gains and biases of one layer and direction (Ba et al. 2016). */
@@ -231,6 +244,20 @@ export interface StepKernel {
   dispose(): void;
 }
 
+/** Scalars of one plain Adam update (see training/optimizers/adam.ts). */
+export interface AdamStepHyper {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** lr / (1 - beta1^t) */
+  readonly stepSize: number;
+  /** sqrt(1 - beta2^t) */
+  readonly bc2Sqrt: number;
+}
+
+/** Plain Adam (no weight decay, no AMSGrad) in place on p, m, v from grad, all of one length. */
+export type AdamStepFn = (p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, h: AdamStepHyper) => void;
+
 /** A set of kernels the layers can run on. */
 export interface Backend {
   readonly name: string;
@@ -243,4 +270,8 @@ export interface Backend {
    * no re-packing. Absent on the reference backend (use a T = 1 sequenceForward there).
    */
   prepareStep?(options: StepKernelOptions): StepKernel;
+  /** Whether sequenceForward/Backward run `args.dropout` themselves (else autograd takes the variant kernels). */
+  readonly dropoutMasks?: boolean;
+  /** The plain Adam update; the reference one (kernels/js/adam.ts) is used when absent. */
+  readonly adamStep?: AdamStepFn;
 }

@@ -20,7 +20,9 @@ test('recur train --lr 10 --clip 0 diverges: message, exit 1, last good checkpoi
   const r = recur(['train', series, '--task', 'forecast', '--model', 'rnn', '--optimizer', 'sgd', '--hidden', '16', '--lr', '10', '--clip', '0',
     '--schedule', 'constant', '--steps', '200', '--eval-every', '1', '--seed', '0', '--threads', '1', '--quiet', '--out', out]);
   assert.equal(r.status, 1, r.stderr);
-  const m = /recur: the loss became (NaN|Infinity|-Infinity) at step (\d+)/.exec(r.stderr);
+  // Which goes first depends on the kernels' float32 sums (the WASM backward overflows to NaN
+  // gradients while the loss is still finite; the reference sums in float64).
+  const m = /recur: the (?:loss|gradients) became (NaN|Infinity|-Infinity) at step (\d+)/.exec(r.stderr);
   assert.ok(m, r.stderr);
   assert.match(r.stderr, /last good checkpoint is kept/);
   assert.match(r.stderr, /lower learning rate \(--lr\)/);

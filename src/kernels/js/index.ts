@@ -2,6 +2,7 @@ import type { Backend, SequenceBackwardArgs, SequenceForwardArgs } from '../type
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import { rnnBackward, rnnForward } from './rnn.js';
+import { dropoutVariant, variantSequenceBackward, variantSequenceForward } from './variants/index.js';
 
 /**
  * The reference backend: plain TypeScript, float64 sums, written for clarity. It runs
@@ -10,6 +11,8 @@ import { rnnBackward, rnnForward } from './rnn.js';
 export const jsBackend: Backend = {
   name: 'js',
   sequenceForward(args: SequenceForwardArgs) {
+    // Dropout masks (autograd sends them only to backends with dropoutMasks): the variant kernels.
+    if (args.dropout) return variantSequenceForward({ ...args, variant: dropoutVariant(args.dropout) });
     switch (args.mode) {
       case 'lstm':
         return lstmForward(args);
@@ -20,6 +23,8 @@ export const jsBackend: Backend = {
     }
   },
   sequenceBackward(args: SequenceBackwardArgs) {
+    const fa = args.forward;
+    if (fa.dropout) return variantSequenceBackward({ ...args, forward: { ...fa, variant: dropoutVariant(fa.dropout) } });
     switch (args.forward.mode) {
       case 'lstm':
         return lstmBackward(args);

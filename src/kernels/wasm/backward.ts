@@ -66,6 +66,11 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   const pDWhr = proj ? arena.take(P * H) : 0;
   const pDBih = w.bIh ? arena.take(G) : 0;
   const pDBhh = w.bHh ? arena.take(G) : 0;
+  const inMask = fa.dropout?.input ?? null;
+  const hidMask = fa.dropout?.hidden ?? null;
+  const pInMask = inMask ? arena.take(B * I) : 0;
+  const pHidMask = hidMask ? arena.take(B * P) : 0;
+  const pHsMasked = hidMask ? arena.take(TB * P) : 0;
   const mem = arena.commit();
 
   const f = (ptr: number): number => ptr >> 2;
@@ -88,6 +93,8 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
     else mem.fill(0, f(pDc), f(pDc) + B * H);
   }
   if (fa.lengths) arena.setInt32(pLens, fa.lengths);
+  if (inMask) mem.set(inMask.subarray(0, B * I), f(pInMask));
+  if (hidMask) mem.set(hidMask.subarray(0, B * P), f(pHidMask));
 
   // (k, n) operands: dh_prev = dA W_hh (k over G), dm = dh W_hr (k over P).
   k.pack(pWhh, P, 1, G, P, pWhhT);
@@ -95,18 +102,25 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   k.backward(
     MODE_ID[mode], T, B, H, P, pGates, pHs, pCs, pHn, pDy,
     pDh, pDc, pDxg, pDhg, pDhAct, pSteps,
-    pLens, reverse ? 1 : 0, pWhhT, pWhrT, pDm, pDhp, pDirect,
+    pLens, reverse ? 1 : 0, pWhhT, pWhrT, pDm, pDhp, pDirect, pHidMask,
   );
   // dx = dXG W_ih; dW_ih = dXG^T x; dW_hh = dHG^T h_prev; dW_hr = dh^T m.
   k.pack(pWih, I, 1, G, I, pWihB);
   k.gemm(pDxg, G, TB, G, pWihB, I, pDx, I, 0, 0);
+  if (inMask) k.maskRows(pDx, T, B, I, pInMask, pDx);
   k.transpose(pDxg, TB, G, pDxgT);
   k.pack(pX, I, 1, TB, I, pXP);
   k.gemm(pDxgT, TB, G, TB, pXP, I, pDWih, I, 0, 0);
   const pRecT = gru ? pDhgT : pDxgT;
   if (gru) k.transpose(pDhg, TB, G, pDhgT);
-  // The T previous states are contiguous: slots 0..T-1 forward, 1..T reverse.
-  k.pack(pHs + (reverse ? B * P * 4 : 0), P, 1, TB, P, pHP);
+  // The T previous states are contiguous: slots 0..T-1 forward, 1..T reverse. W_hh saw
+  // them through the dropout mask.
+  let pPrev = pHs + (reverse ? B * P * 4 : 0);
+  if (hidMask) {
+    k.maskRows(pPrev, T, B, P, pHidMask, pHsMasked);
+    pPrev = pHsMasked;
+  }
+  k.pack(pPrev, P, 1, TB, P, pHP);
   k.gemm(pRecT, TB, G, TB, pHP, P, pDWhh, P, 0, 0);
   if (proj) {
     k.transpose(pDhAct, TB, P, pDhActT);

@@ -1,3 +1,4 @@
+import { ShapeError } from '../../errors.js';
 import type { CellMode, SequenceForwardArgs, SequenceForwardResult, SequenceTrace } from '../types.js';
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
@@ -47,6 +48,11 @@ export function wasmForward(
   const proj = lstm && w.wHr !== null;
   const bias = inputBias(mode, w.bIh, w.bHh, G);
   const bhh = mode === 'gru' ? w.bHh : null;
+  // Checked before anything is kept or taken, so a bad mask leaves no block behind.
+  const inMask = args.dropout?.input ?? null;
+  const hidMask = args.dropout?.hidden ?? null;
+  if (inMask && inMask.length !== B * I) throw new ShapeError(`wasm forward: dropout.input has ${inMask.length} values, want B*I = ${B * I}`);
+  if (hidMask && hidMask.length !== B * P) throw new ShapeError(`wasm forward: dropout.hidden has ${hidMask.length} values, want B*P = ${B * P}`);
 
   const kept = args.saveForBackward
     ? store.keep(
@@ -86,10 +92,19 @@ export function wasmForward(
   const pHg = arena.take(B * G);
   const pMb = proj ? arena.take(B * H) : 0;
   const pPb = proj ? arena.take(B * P) : 0;
+  const pInMask = inMask ? arena.take(B * I) : 0;
+  const pHidMask = hidMask ? arena.take(B * P) : 0;
+  const pHm = hidMask ? arena.take(B * P) : 0;
   const mem = arena.commit();
 
   const f = (ptr: number): number => ptr >> 2;
   mem.set(args.x.subarray(0, TB * I), f(pX));
+  // Recurrent dropout on the input: the x kept for backward is the masked one, as dW_ih reads it.
+  if (inMask) {
+    mem.set(inMask.subarray(0, B * I), f(pInMask));
+    k.maskRows(pX, T, B, I, pInMask, pX);
+  }
+  if (hidMask) mem.set(hidMask.subarray(0, B * P), f(pHidMask));
   mem.set(w.wIh, f(pWih));
   mem.set(w.wHh, f(pWhh));
   if (bias) mem.set(bias, f(pBias));
@@ -117,7 +132,7 @@ export function wasmForward(
   k.forward(
     MODE_ID[mode], T, B, H, P, pXg, whhP, pBhh, whrP,
     pHs, pCs, pGates, pHn, pM, save ? 1 : 0,
-    pY, pLens, reverse ? 1 : 0, pHg, pMb, pPb,
+    pY, pLens, reverse ? 1 : 0, pHg, pMb, pPb, pHidMask, pHm,
   );
 
   const view = arena.f32();

@@ -5,6 +5,7 @@ import type { Backend, StepKernel, StepKernelOptions } from '../types.js';
 import { Arena } from './arena.js';
 import { wasmBackward } from './backward.js';
 import { wasmForward } from './forward.js';
+import { makeWasmAdam } from './adam.js';
 import { makeWasmGemm } from './gemm.js';
 import { kernelVariant, loadKernels, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
 import { PackCache } from './pack-cache.js';
@@ -92,6 +93,7 @@ function makeSingle(inst: KernelInstance, { tracked = true, savedBudget, packCac
   return {
     name: 'wasm',
     gemm: makeWasmGemm(k, arena),
+    adamStep: makeWasmAdam(k, arena),
     sequenceForward(args) {
       // Cell variants have only reference kernels (autograd normally routes them there).
       if (args.variant) return variantSequenceForward(args);
@@ -109,6 +111,7 @@ function makeSingle(inst: KernelInstance, { tracked = true, savedBudget, packCac
       return grads;
     },
     prepareStep: (options) => prepareStepKernel(k, arena, options),
+    dropoutMasks: true,
     releaseSaved: (ids) => ids.forEach((id) => store.release(id)),
     saved: store,
     packCache: cache,
@@ -124,9 +127,11 @@ function makeBackend(inst: KernelInstance): WasmBackend {
   return {
     name: 'wasm',
     gemm: single.gemm!,
+    adamStep: single.adamStep!,
     sequenceForward: (args) => runner.forward(args),
     sequenceBackward: (args) => runner.backward(args),
     prepareStep: single.prepareStep,
+    dropoutMasks: true,
     setThreads(threads, policy) {
       if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`setThreads: threads must be an integer >= 1, got ${threads}`);
       runner.threads = threads;

@@ -10,17 +10,21 @@ export interface KernelExports {
   colsum(src: number, rows: number, cols: number, dst: number): void;
   /** 1 when the n floats at a and b have the same bits. */
   sameBits(a: number, b: number, n: number): number;
+  /** dst[t, b, :] = src[t, b, :] * mask[b, :] over [T, B, w] rows. */
+  maskRows(src: number, T: number, B: number, w: number, mask: number, dst: number): void;
+  /** Plain Adam in place on n floats at p, m, v from g (assembly/optim.ts). */
+  adam(p: number, g: number, m: number, v: number, n: number, c1: number, b2: number, c2: number, eps: number, stepSize: number, bc2Sqrt: number): void;
   forward(
     mode: number, T: number, B: number, H: number, P: number,
     xg: number, whh: number, bhh: number, whr: number,
     hs: number, cs: number, gates: number, hnAll: number, mAll: number, save: number,
-    y: number, lens: number, rev: number, hg: number, mb: number, pb: number,
+    y: number, lens: number, rev: number, hg: number, mb: number, pb: number, hmask: number, hm: number,
   ): void;
   backward(
     mode: number, T: number, B: number, H: number, P: number,
     gates: number, hs: number, cs: number, hnAll: number, dy: number,
     dh: number, dc: number, dxg: number, dhg: number, dhAct: number, dhSteps: number,
-    lens: number, rev: number, whhT: number, whrT: number, dm: number, dhp: number, dDirect: number,
+    lens: number, rev: number, whhT: number, whrT: number, dm: number, dhp: number, dDirect: number, hmask: number,
   ): void;
 }
 

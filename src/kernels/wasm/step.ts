@@ -80,7 +80,7 @@ export function prepareStepKernel(k: KernelExports, arena: Arena, o: StepKernelO
       k.forward(
         MODE_ID[mode], 1, B, H, P, at('xg'), at('whh'), at('bhh'), at('whr'),
         at('hs'), at('cs'), at('gates'), at('hn'), 0, 0,
-        at('y'), 0, 0, at('hg'), at('mb'), at('pb'),
+        at('y'), 0, 0, at('hg'), at('mb'), at('pb'), 0, 0,
       );
       hOut.set(mem.subarray(hs + B * P, hs + 2 * B * P));
       if (cOut && lstm) cOut.set(mem.subarray(cs + B * H, cs + 2 * B * H));

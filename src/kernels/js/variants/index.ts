@@ -1,12 +1,13 @@
-import type { GemmFn, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, VariantSequenceGrads } from '../../types.js';
+import type { CellVariant, DropoutMasks, GemmFn, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, VariantSequenceGrads } from '../../types.js';
 import { gruVariantBackward, gruVariantForward } from './gru-variants.js';
 import { lstmVariantBackward, lstmVariantForward } from './lstm-variants.js';
 import { rnnVariantBackward, rnnVariantForward } from './rnn-variants.js';
 
 /**
  * The entry autograd calls for a pass with a cell variant (args.variant set). These reference
- * kernels are the only ones that compute variants: the WebAssembly backend does not know them,
- * so variant layers run here whatever backend is selected (see docs/variants.md). Only their
+ * kernels are the only ones that compute variants other than recurrent dropout (which the
+ * WebAssembly backend fuses), so those layers run here whatever backend is selected
+ * (see docs/variants.md). Only their
  * matrix products use `mm`, the selected backend's gemm when it has one.
  */
 export function variantSequenceForward(args: SequenceForwardArgs, mm?: GemmFn): SequenceForwardResult {
@@ -25,4 +26,9 @@ export function variantSequenceBackward(args: SequenceBackwardArgs, mm?: GemmFn)
   if (args.forward.mode === 'lstm') return lstmVariantBackward(args, v, mm);
   if (args.forward.mode === 'gru') return gruVariantBackward(args, v, mm);
   return rnnVariantBackward(args, v, mm);
+}
+
+/** The variant that is recurrent dropout with these masks and nothing else (a plain cell otherwise). */
+export function dropoutVariant(m: DropoutMasks): CellVariant {
+  return { peephole: null, coupleInputForget: false, clip: Infinity, resetAfter: true, layerNorm: null, inputMask: m.input, hiddenMask: m.hidden, zoneout: null };
 }

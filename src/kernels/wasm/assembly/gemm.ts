@@ -318,6 +318,23 @@ export function colsum(src: usize, rows: i32, cols: i32, dst: usize): void {
   }
 }
 
+/** dst[t, b, :] = src[t, b, :] * mask[b, :] for [T, B, w] rows (dropout masks; dst may be src). */
+export function maskRows(src: usize, T: i32, B: i32, w: i32, mask: usize, dst: usize): void {
+  const row = <usize>w << 2;
+  const v4 = <usize>(w & ~3) << 2;
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const r = <usize>t * <usize>B + <usize>b;
+      const s = src + r * row;
+      const d = dst + r * row;
+      const m = mask + <usize>b * row;
+      let o: usize = 0;
+      for (; o < v4; o += 16) v128.store(d + o, f32x4.mul(v128.load(s + o), v128.load(m + o)));
+      for (; o < row; o += 4) store<f32>(d + o, load<f32>(s + o) * load<f32>(m + o));
+    }
+  }
+}
+
 /** dst[n] += src[n] */
 export function addTo(dst: usize, src: usize, n: i32): void {
   for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
 // States live in [(T+1), B, width] buffers with the initial state in slot 0 (forward) or
 // slot T (reverse): the state before step t is slot t (forward) or t+1 (reverse), and the
 // T "previous states" are one contiguous block, which makes dW_hh a single GEMM later.
-import { addTo, gemm } from './gemm';
+import { addTo, gemm, maskRows } from './gemm';
 import { gruRow, gruRowBack, lstmRow, lstmRowBack, rnnRow, rnnRowBack } from './cells';
 
 export const RNN_TANH = 0;
@@ -22,14 +22,15 @@ export const GRU = 3;
 
 /**
  * Forward pass. xg [T, B, G] holds W_ih x + b_ih (+ b_hh except for GRU). With save != 0
- * gates/hn/m are [T, B, .] (m only with a projection), else [B, .] scratch.
+ * gates/hn/m are [T, B, .] (m only with a projection), else [B, .] scratch. hmask [B, P]
+ * (or 0): recurrent dropout on h_{t-1} where it enters W_hh, through the scratch hm [B, P].
  * Scratch: hg [B, G], mb [B, H], pb [B, P].
  */
 export function forward(
   mode: i32, T: i32, B: i32, H: i32, P: i32,
   xg: usize, whh: usize, bhh: usize, whr: usize,
   hs: usize, cs: usize, gates: usize, hnAll: usize, mAll: usize, save: i32,
-  y: usize, lens: usize, rev: i32, hg: usize, mb: usize, pb: usize,
+  y: usize, lens: usize, rev: i32, hg: usize, mb: usize, pb: usize, hmask: usize, hm: usize,
 ): void {
   const G = gatesOf(mode, H);
   const hRow = <usize>P << 2;
@@ -39,7 +40,12 @@ export function forward(
     const t = rev ? T - 1 - s : s;
     const prev = <usize>(rev ? t + 1 : t) * <usize>B;
     const cur = <usize>(rev ? t : t + 1) * <usize>B;
-    gemm(hs + prev * hRow, P, B, P, whh, G, hg, G, bhh, 0);
+    let hIn = hs + prev * hRow;
+    if (hmask) {
+      maskRows(hIn, 1, B, P, hmask, hm);
+      hIn = hm;
+    }
+    gemm(hIn, P, B, P, whh, G, hg, G, bhh, 0);
     for (let b = 0; b < B; b++) {
       const row = <usize>t * <usize>B + <usize>b;
       const sr = save ? row : <usize>b;
@@ -87,14 +93,15 @@ export function forward(
  * and leave as dL/dh_0, dL/dc_0. Writes dxg [T, B, G] (dL/d pre-activations), for GRU dhg
  * [T, B, G] (the recurrent side, which differs in the n gate), with a projection dhAct
  * [T, B, P] (dL/dh per step, 0 at padding), and dhSteps [T, B, P] when dhSteps != 0.
- * whhT, whrT are packed W_hh [G, P] and W_hr [P, H] as (k, n) operands.
+ * whhT, whrT are packed W_hh [G, P] and W_hr [P, H] as (k, n) operands. hmask: the
+ * forward's recurrent dropout mask (or 0), applied to the gradient through W_hh.
  * Scratch: dm [B, H], dhp [B, P], dDirect [B, H].
  */
 export function backward(
   mode: i32, T: i32, B: i32, H: i32, P: i32,
   gates: usize, hs: usize, cs: usize, hnAll: usize, dy: usize,
   dh: usize, dc: usize, dxg: usize, dhg: usize, dhAct: usize, dhSteps: usize,
-  lens: usize, rev: i32, whhT: usize, whrT: usize, dm: usize, dhp: usize, dDirect: usize,
+  lens: usize, rev: i32, whhT: usize, whrT: usize, dm: usize, dhp: usize, dDirect: usize, hmask: usize,
 ): void {
   const G = gatesOf(mode, H);
   const hRow = <usize>P << 2;
@@ -139,6 +146,7 @@ export function backward(
     }
     // dh_{t-1} = dA W_hh (+ the direct z path for GRU); padded rows keep their dh.
     gemm((mode == GRU ? dhg : dxg) + first * gRow, G, B, G, whhT, P, dhp, P, 0, 0);
+    if (hmask) maskRows(dhp, 1, B, P, hmask, dhp);
     for (let b = 0; b < B; b++) {
       if (!active(lens, t, b)) continue;
       const dhb = dh + <usize>b * hRow;

@@ -46,6 +46,14 @@ export function chunkForwardArgs(a: SequenceForwardArgs, c: Chunk): SequenceForw
     h0: a.h0.slice(c.b0 * P, c.b1 * P),
     c0: a.c0 ? a.c0.slice(c.b0 * H, c.b1 * H) : null,
     lengths: a.lengths ? a.lengths.slice(c.b0, c.b1) : null,
+    ...(a.dropout
+      ? {
+          dropout: {
+            input: a.dropout.input ? a.dropout.input.slice(c.b0 * I, c.b1 * I) : null,
+            hidden: a.dropout.hidden ? a.dropout.hidden.slice(c.b0 * P, c.b1 * P) : null,
+          },
+        }
+      : {}),
   };
 }
 
