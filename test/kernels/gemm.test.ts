@@ -1,6 +1,8 @@
 // The Backend gemm (dense layers) on every backend against the reference: transposes,
 // leading dimensions, offsets, alpha and beta, small and blocked sizes.
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kernelVariant, loadKernelsSync } from '../../src/kernels/wasm/module.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { gemm as refGemm } from '../../src/kernels/js/gemm.js';
 import { singleThreadBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
@@ -40,3 +42,31 @@ for (const backend of backends) {
     }
   });
 }
+
+test('pack writes the panel layout exactly, for contiguous rows, contiguous columns and general strides', () => {
+  const { exports: k, memory } = loadKernelsSync(kernelVariant());
+  memory.grow(4);
+  const r = seeded(8);
+  // K not a multiple of 4 (the transposed path's tail) and N with a partial last panel.
+  for (const [K, N] of [[1, 1], [7, 16], [9, 33], [64, 48], [130, 70]] as const) {
+    for (const [ks, ns] of [[N + 3, 1], [1, K + 2], [N * 2 + 1, 2]] as const) {
+      const span = (K - 1) * ks + (N - 1) * ns + 1;
+      const src = Float32Array.from({ length: span }, () => r());
+      const view = new Float32Array(memory.buffer);
+      const at = 1024;
+      const out = at + span * 4 + 64;
+      view.set(src, at >> 2);
+      const bytes = Math.ceil(N / 16) * K * 64;
+      view.fill(NaN, out >> 2, (out + bytes) >> 2);
+      k.pack(at, ks, ns, K, N, out);
+      const got = new Float32Array(memory.buffer, out, bytes >> 2);
+      const want = new Float32Array(bytes >> 2);
+      for (let p = 0; p * 16 < N; p++) {
+        for (let kk = 0; kk < K; kk++) {
+          for (let j = 0; j < 16; j++) want[(p * K + kk) * 16 + j] = p * 16 + j < N ? src[kk * ks + (p * 16 + j) * ns]! : 0;
+        }
+      }
+      assert.deepEqual(got, want, `K ${K} N ${N} ks ${ks} ns ${ns}`);
+    }
+  }
+});

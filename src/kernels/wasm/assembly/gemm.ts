@@ -19,15 +19,60 @@ const stage4: usize = memory.data(256, 16);
   return f32x4.add(c, f32x4.mul(x, b));
 }
 
-/** Packs B (K x N, element (k, n) at src[k*ks + n*ns], strides in floats) into panels at dst. */
+/**
+ * Packs B (K x N, element (k, n) at src[k*ks + n*ns], strides in floats) into panels at dst.
+ * Full panels move as vectors: four loads and stores per k when rows are contiguous (ns = 1),
+ * 4 x 4 register transposes when columns are (ks = 1, a transposed weight); the rest, and
+ * partial panels, element by element. The packed bytes are the same either way.
+ */
 export function pack(src: usize, ks: i32, ns: i32, K: i32, N: i32, dst: usize): void {
   const panels = (N + 15) >> 4;
   let out = dst;
   for (let p = 0; p < panels; p++) {
     const n0 = p << 4;
     const nc = min(16, N - n0);
+    const base0 = src + ((<usize>n0 * <usize>ns) << 2);
+    if (nc == 16 && ns == 1) {
+      const kStep = <usize>ks << 2;
+      for (let k = 0; k < K; k++) {
+        const b = base0 + <usize>k * kStep;
+        v128.store(out, v128.load(b));
+        v128.store(out, v128.load(b, 16), 16);
+        v128.store(out, v128.load(b, 32), 32);
+        v128.store(out, v128.load(b, 48), 48);
+        out += 64;
+      }
+      continue;
+    }
+    if (nc == 16 && ks == 1) {
+      // Column n0 + j is contiguous in k: 4 k's of 4 columns at a time, transposed in registers.
+      const col = <usize>ns << 2;
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        for (let q = 0; q < 4; q++) {
+          const c0 = base0 + (<usize>(q << 2) * col) + (<usize>k << 2);
+          const a = v128.load(c0), b = v128.load(c0 + col), e = v128.load(c0 + 2 * col), g = v128.load(c0 + 3 * col);
+          const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+          const eg0 = v128.shuffle<i32>(e, g, 0, 4, 1, 5), eg1 = v128.shuffle<i32>(e, g, 2, 6, 3, 7);
+          const o = out + (<usize>q << 4);
+          v128.store(o, v128.shuffle<i64>(ab0, eg0, 0, 2));
+          v128.store(o + 64, v128.shuffle<i64>(ab0, eg0, 1, 3));
+          v128.store(o + 128, v128.shuffle<i64>(ab1, eg1, 0, 2));
+          v128.store(o + 192, v128.shuffle<i64>(ab1, eg1, 1, 3));
+        }
+        out += 256;
+      }
+      for (; k < K; k++) {
+        const b = base0 + (<usize>k << 2);
+        for (let j = 0; j < 16; j++) {
+          store<f32>(out, load<f32>(b + <usize>j * col));
+          out += 4;
+        }
+      }
+      continue;
+    }
     for (let k = 0; k < K; k++) {
-      const base = src + ((<usize>k * <usize>ks + <usize>n0 * <usize>ns) << 2);
+      const base = base0 + ((<usize>k * <usize>ks) << 2);
       const step = <usize>ns << 2;
       for (let j = 0; j < 16; j++) {
         store<f32>(out, j < nc ? load<f32>(base + <usize>j * step) : 0);
