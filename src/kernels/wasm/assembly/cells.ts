@@ -1,9 +1,8 @@
 // Gate maths of one row (one sequence, one step) for each cell, forward and backward side
 // by side, 4 hidden units per iteration. Each body is an inlined function of `n`, the units
 // it covers: the loop calls it with the constant 4, so its loads and stores compile to plain
-// vector ones with no per-load tail test, and a tail of 1-3
-// units runs the same vector code on partially loaded vectors, so any hidden size gets
-// identical numerics.
+// vector ones with no per-load tail test, and a tail of 1-3 units runs the same vector code
+// on partially loaded vectors, so any hidden size gets identical numerics.
 import { relu4, sigmoid4, tanh4 } from './math';
 
 @inline export function ld(p: usize, n: i32): v128 {
@@ -29,11 +28,6 @@ import { relu4, sigmoid4, tanh4 } from './math';
   return f32x4.splat(1.0);
 }
 
-/** Units of the tail after the full groups of 4 (0 when H is a multiple of 4). */
-@inline function tail(H: i32): i32 {
-  return H & 3;
-}
-
 @inline function lstmGates(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize, hb: usize, o: usize, n: i32): void {
   const vi = sigmoid4(f32x4.add(ld(x + o, n), ld(r + o, n)));
   const vf = sigmoid4(f32x4.add(ld(x + hb + o, n), ld(r + hb + o, n)));
@@ -57,7 +51,7 @@ import { relu4, sigmoid4, tanh4 } from './math';
  */
 export function lstmRow(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize, h: usize, H: i32): void {
   const hb = <usize>H << 2;
-  const full = H - tail(H);
+  const full = H & ~3; // units in full groups of 4
   for (let j = 0; j < full; j += 4) lstmGates(x, r, cPrev, cOut, g, hb, <usize>j << 2, 4);
   if (full < H) lstmGates(x, r, cPrev, cOut, g, hb, <usize>full << 2, H - full);
   for (let j = 0; j < full; j += 4) lstmOut(cOut, g, h, hb, <usize>j << 2, 4);
@@ -82,7 +76,7 @@ export function lstmRow(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize,
 /** dL/d(pre-activations) of one LSTM row from dL/dh (before projection) and the running dc. */
 export function lstmRowBack(g: usize, c: usize, cPrev: usize, dOut: usize, dc: usize, dA: usize, H: i32): void {
   const hb = <usize>H << 2;
-  const full = H - tail(H);
+  const full = H & ~3; // units in full groups of 4
   for (let j = 0; j < full; j += 4) lstmBack(g, c, cPrev, dOut, dc, dA, hb, <usize>j << 2, 4);
   if (full < H) lstmBack(g, c, cPrev, dOut, dc, dA, hb, <usize>full << 2, H - full);
 }
@@ -104,7 +98,7 @@ export function lstmRowBack(g: usize, c: usize, cPrev: usize, dOut: usize, dc: u
 /** GRU, gates r z n; r holds W_h h + b_h, whose n part the reset gate scales. */
 export function gruRow(x: usize, r: usize, hPrev: usize, g: usize, hn: usize, h: usize, H: i32): void {
   const hb = <usize>H << 2;
-  const full = H - tail(H);
+  const full = H & ~3; // units in full groups of 4
   for (let j = 0; j < full; j += 4) gruGates(x, r, hPrev, g, hn, h, hb, <usize>j << 2, 4);
   if (full < H) gruGates(x, r, hPrev, g, hn, h, hb, <usize>full << 2, H - full);
 }
@@ -129,7 +123,7 @@ export function gruRow(x: usize, r: usize, hPrev: usize, g: usize, hn: usize, h:
 /** GRU backward of one row: dXG (input side), dHG (recurrent side) and dh's direct path. */
 export function gruRowBack(g: usize, hn: usize, hPrev: usize, dh: usize, dX: usize, dHg: usize, dDirect: usize, H: i32): void {
   const hb = <usize>H << 2;
-  const full = H - tail(H);
+  const full = H & ~3; // units in full groups of 4
   for (let j = 0; j < full; j += 4) gruBack(g, hn, hPrev, dh, dX, dHg, dDirect, hb, <usize>j << 2, 4);
   if (full < H) gruBack(g, hn, hPrev, dh, dX, dHg, dDirect, hb, <usize>full << 2, H - full);
 }
@@ -141,7 +135,7 @@ export function gruRowBack(g: usize, hn: usize, hPrev: usize, dh: usize, dX: usi
 
 /** Elman RNN: h = act(x + r). */
 export function rnnRow(x: usize, r: usize, h: usize, H: i32, relu: bool): void {
-  const full = H - tail(H);
+  const full = H & ~3; // units in full groups of 4
   for (let j = 0; j < full; j += 4) rnnAct(x, r, h, relu, <usize>j << 2, 4);
   if (full < H) rnnAct(x, r, h, relu, <usize>full << 2, H - full);
 }
@@ -154,7 +148,7 @@ export function rnnRow(x: usize, r: usize, h: usize, H: i32, relu: bool): void {
 
 /** dA = dh * act'(a), from the output h itself. */
 export function rnnRowBack(h: usize, dh: usize, dA: usize, H: i32, relu: bool): void {
-  const full = H - tail(H);
+  const full = H & ~3; // units in full groups of 4
   for (let j = 0; j < full; j += 4) rnnBack(h, dh, dA, relu, <usize>j << 2, 4);
   if (full < H) rnnBack(h, dh, dA, relu, <usize>full << 2, H - full);
 }

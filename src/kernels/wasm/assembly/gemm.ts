@@ -20,6 +20,19 @@ const stage4: usize = memory.data(256, 16);
 }
 
 /**
+ * Stores the 4 x 4 transpose of rows a, b, e, g (4 floats each) as 4 rows at dst, dst + stride,
+ * dst + 2 stride, dst + 3 stride: two rounds of shuffles, no scalar moves.
+ */
+@inline function store4x4T(a: v128, b: v128, e: v128, g: v128, dst: usize, stride: usize): void {
+  const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const eg0 = v128.shuffle<i32>(e, g, 0, 4, 1, 5), eg1 = v128.shuffle<i32>(e, g, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(ab0, eg0, 0, 2));
+  v128.store(dst + stride, v128.shuffle<i64>(ab0, eg0, 1, 3));
+  v128.store(dst + 2 * stride, v128.shuffle<i64>(ab1, eg1, 0, 2));
+  v128.store(dst + 3 * stride, v128.shuffle<i64>(ab1, eg1, 1, 3));
+}
+
+/**
  * Packs B (K x N, element (k, n) at src[k*ks + n*ns], strides in floats) into panels at dst.
  * Full panels move as vectors: four loads and stores per k when rows are contiguous (ns = 1),
  * 4 x 4 register transposes when columns are (ks = 1, a transposed weight); the rest, and
@@ -51,14 +64,7 @@ export function pack(src: usize, ks: i32, ns: i32, K: i32, N: i32, dst: usize): 
       for (; k + 4 <= K; k += 4) {
         for (let q = 0; q < 4; q++) {
           const c0 = base0 + (<usize>(q << 2) * col) + (<usize>k << 2);
-          const a = v128.load(c0), b = v128.load(c0 + col), e = v128.load(c0 + 2 * col), g = v128.load(c0 + 3 * col);
-          const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
-          const eg0 = v128.shuffle<i32>(e, g, 0, 4, 1, 5), eg1 = v128.shuffle<i32>(e, g, 2, 6, 3, 7);
-          const o = out + (<usize>q << 4);
-          v128.store(o, v128.shuffle<i64>(ab0, eg0, 0, 2));
-          v128.store(o + 64, v128.shuffle<i64>(ab0, eg0, 1, 3));
-          v128.store(o + 128, v128.shuffle<i64>(ab1, eg1, 0, 2));
-          v128.store(o + 192, v128.shuffle<i64>(ab1, eg1, 1, 3));
+          store4x4T(v128.load(c0), v128.load(c0 + col), v128.load(c0 + 2 * col), v128.load(c0 + 3 * col), out + (<usize>q << 4), 64);
         }
         out += 256;
       }
@@ -324,14 +330,7 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
         for (let r = r0; r < r1; r += 4) {
           for (let c = c0; c < c1; c += 4) {
             const s = src + <usize>r * sRow + (<usize>c << 2);
-            const a = v128.load(s), b = v128.load(s + sRow), e = v128.load(s + 2 * sRow), g = v128.load(s + 3 * sRow);
-            const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
-            const eg0 = v128.shuffle<i32>(e, g, 0, 4, 1, 5), eg1 = v128.shuffle<i32>(e, g, 2, 6, 3, 7);
-            const d = dst + <usize>c * dRow + (<usize>r << 2);
-            v128.store(d, v128.shuffle<i64>(ab0, eg0, 0, 2));
-            v128.store(d + dRow, v128.shuffle<i64>(ab0, eg0, 1, 3));
-            v128.store(d + 2 * dRow, v128.shuffle<i64>(ab1, eg1, 0, 2));
-            v128.store(d + 3 * dRow, v128.shuffle<i64>(ab1, eg1, 1, 3));
+            store4x4T(v128.load(s), v128.load(s + sRow), v128.load(s + 2 * sRow), v128.load(s + 3 * sRow), dst + <usize>c * dRow + (<usize>r << 2), dRow);
           }
         }
         continue;
