@@ -1,6 +1,6 @@
 import { getBackend } from '../kernels/backend.js';
 import { variantSequenceBackward, variantSequenceForward } from '../kernels/js/variants/index.js';
-import type { Backend, CellMode, CellVariant, DropoutMasks, SequenceBackwardArgs, SequenceForwardArgs, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
+import type { Backend, CellMode, CellVariant, DropoutMasks, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from './backward.js';
 import { needsGrad, record } from './graph.js';
@@ -74,6 +74,44 @@ export function recurrentPass(
   params: PassParams,
   options: PassOptions,
 ): PassResult {
+  const pass = preparePass({ x, h0, c0, params, options });
+  return finishPass(pass, pass.forward(pass.args));
+}
+
+/** One pass's operands, as `recurrentPass` takes them. */
+export interface PassSpec {
+  readonly x: Tensor;
+  readonly h0: Tensor;
+  readonly c0: Tensor | null;
+  readonly params: PassParams;
+  readonly options: PassOptions;
+}
+
+/**
+ * Independent passes (the directions of one bidirectional layer), each as `recurrentPass`.
+ * When none of them is differentiable (inference), backends with threads run them at once.
+ */
+export function recurrentPasses(specs: readonly PassSpec[]): PassResult[] {
+  const passes = specs.map(preparePass);
+  const backend = passes[0]?.backend;
+  const together =
+    passes.length > 1 &&
+    backend?.sequenceForwardMany !== undefined &&
+    passes.every((p) => p.backend === backend && !p.args.saveForBackward && !p.variant);
+  const results = together ? backend.sequenceForwardMany!(passes.map((p) => p.args)) : passes.map((p) => p.forward(p.args));
+  return passes.map((p, i) => finishPass(p, results[i]!));
+}
+
+interface PreparedPass extends PassSpec {
+  readonly backend: Backend;
+  readonly args: SequenceForwardArgs;
+  readonly inputs: (Tensor | null)[];
+  readonly variant: CellVariant | undefined;
+  readonly forward: (a: SequenceForwardArgs) => SequenceForwardResult;
+}
+
+function preparePass(spec: PassSpec): PreparedPass {
+  const { x, h0, c0, params, options } = spec;
   const backend = options.backend ?? getBackend();
   const [T, B, I] = x.shape as [number, number, number];
   const H = params.wHh.shape[0]! / (options.mode === 'lstm' ? 4 : options.mode === 'gru' ? 3 : 1);
@@ -107,16 +145,23 @@ export function recurrentPass(
   };
   // The WebAssembly kernels compute plain cells (with dropout masks): other variants take the reference kernels.
   const forward = (a: SequenceForwardArgs) => (variant ? variantSequenceForward(a, backend.gemm) : backend.sequenceForward(a));
+  return { ...spec, backend, args, inputs, variant, forward };
+}
+
+/** The pass's outputs as tensors, with its backward (BPTT) recorded. */
+function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResult {
+  const { params, options, args, backend, variant, x, h0, c0 } = pass;
+  const { T, B, H, P } = args.dims;
+  const vp = params.variant;
   const backward = (a: SequenceBackwardArgs): VariantSequenceGrads =>
     variant ? variantSequenceBackward(a, backend.gemm) : { ...backend.sequenceBackward(a), variant: null };
-  const result = forward(args);
   const y = new Tensor(result.y, [T, B, P]);
   const hN = new Tensor(result.hN, [B, P]);
   const cN = result.cN ? new Tensor(result.cN, [B, H]) : null;
   const stepGrads: { value: Float32Array | null } = { value: null };
   const outputs = cN ? [y, hN, cN] : [y, hN];
 
-  record(`${options.mode}${options.reverse ? '_reverse' : ''}`, inputs, outputs, () => {
+  record(`${options.mode}${options.reverse ? '_reverse' : ''}`, pass.inputs, outputs, () => {
     const grads = backward({
       forward: args,
       result,

@@ -266,6 +266,13 @@ export interface Backend {
   sequenceForward(args: SequenceForwardArgs): SequenceForwardResult;
   sequenceBackward(args: SequenceBackwardArgs): SequenceGrads;
   /**
+   * Independent passes that will not be backpropagated (no saveForBackward, no variant), such
+   * as the two directions of a bidirectional layer at inference: run concurrently where the
+   * backend has threads, with the same results as sequenceForward on each in turn. When
+   * absent, autograd calls sequenceForward on each.
+   */
+  sequenceForwardMany?(args: readonly SequenceForwardArgs[]): SequenceForwardResult[];
+  /**
    * Streaming fast path: weights packed once, then one step per call with no allocation and
    * no re-packing. Absent on the reference backend (use a T = 1 sequenceForward there).
    */

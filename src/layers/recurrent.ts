@@ -1,5 +1,5 @@
 import { concatLast, dropout, reshape, select, stack, swapAxes01 } from '../autograd/ops.js';
-import { recurrentPass, type PassParams, type PassResult } from '../autograd/recurrent.js';
+import { recurrentPasses, type PassParams, type PassResult, type PassSpec } from '../autograd/recurrent.js';
 import { OptionError, ShapeError } from '../errors.js';
 import { gateCount, gateNames, type StepKernel } from '../kernels/types.js';
 import { getBackend } from '../kernels/backend.js';
@@ -250,18 +250,22 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     const traces: DirectionTrace[] = [];
     for (let l = 0; l < numLayers; l++) {
       const outs: Tensor[] = [];
+      const specs: PassSpec[] = [];
       for (let d = 0; d < D; d++) {
         const k = l * D + d;
         const h0 = initial ? select(initial.h, k) : Tensor.zeros([B, this.outSize]);
         const c0 = mode !== 'lstm' ? null : initial?.c ? select(initial.c, k) : Tensor.zeros([B, this.options.hiddenSize]);
         const shape = { T, B, I: input.shape[2]!, P: this.outSize, H: this.options.hiddenSize };
         const variant = passVariant(this.options, this.training, this.rng, shape);
-        const res = recurrentPass(input, h0, c0, this.passes[k]!, { mode, reverse: d === 1, lengths, trace, ...(variant ? { variant } : {}) });
+        specs.push({ x: input, h0, c0, params: this.passes[k]!, options: { mode, reverse: d === 1, lengths, trace, ...(variant ? { variant } : {}) } });
+      }
+      // Both directions at once: at inference, a backend with threads runs them concurrently.
+      recurrentPasses(specs).forEach((res, d) => {
         outs.push(res.y);
         hN.push(res.hN);
         if (res.cN) cN.push(res.cN);
         if (trace) traces.push(this.directionTrace(res, l, d as 0 | 1, T, B));
-      }
+      });
       input = concatLast(outs);
       if (this.options.dropout > 0 && this.training && l < numLayers - 1) {
         input = dropout(input, this.options.dropout, this.rng);

@@ -7,6 +7,9 @@ import type { CellMode } from '../../src/kernels/types.js';
 import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { isSplitSaved } from '../../src/kernels/wasm/threads/split.js';
 import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/threaded.js';
+import { WorkerPool } from '../../src/kernels/wasm/threads/pool.js';
+import type { Job } from '../../src/kernels/wasm/threads/job.js';
+import { lstm, noGrad, Tensor, weightedSum, getBackend, setBackend } from '../../src/index.js';
 import { assertClose, GRAD_KEYS, makeArgs, type CaseSpec } from './helpers.js';
 
 const wasm = wasmBackendSync()!;
@@ -67,3 +70,86 @@ test('startThreads starts the pool and says how many threads large passes use', 
     wasm.setThreads(before, DEFAULT_POLICY);
   }
 });
+
+test('sequenceForwardMany runs independent inference passes at once, with the values of one thread', () => {
+  const before = wasm.threads;
+  const { posted, restore } = spyJobs();
+  try {
+    let seed = 1300;
+    const lists = (['lstm', 'gru', 'rnn_tanh'] as CellMode[]).flatMap((mode) =>
+      [false, true].map((lengths) =>
+        // A bidirectional layer's two directions: same input, one reversed; plus an odd batch.
+        [false, true].map((reverse) => makeArgs({ mode, T: 5, B: 7, I: 4, H: 6, proj: mode === 'lstm' && lengths ? 3 : 0, bias: true, lengths, reverse, seed: seed++ }, false, true)),
+      ),
+    );
+    wasm.setThreads(1);
+    const single = lists.map((list) => list.map((a) => wasm.sequenceForward(a)));
+    // 2 threads: one pass each (one job); 4 threads: each pass split in two (three jobs).
+    for (const [threads, jobs] of [[2, 1], [4, 3]] as const) {
+      wasm.setThreads(threads, { minWork: 0, minRows: 1 });
+      lists.forEach((list, n) => {
+        posted.length = 0;
+        const got = wasm.sequenceForwardMany!(list);
+        assert.deepEqual(posted, [jobs], `${threads} threads, case ${n}: one round of ${jobs} jobs`);
+        got.forEach((r, i) => {
+          const want = single[n]![i]!;
+          assert.deepEqual(r.y, want.y, `case ${n} pass ${i}: y identical`);
+          assert.deepEqual(r.hN, want.hN, `case ${n} pass ${i}: hN identical`);
+          assert.deepEqual(r.cN, want.cN, `case ${n} pass ${i}: cN identical`);
+          assert.deepEqual(r.trace, want.trace, `case ${n} pass ${i}: trace identical`);
+          assert.equal(r.saved, null);
+        });
+      });
+    }
+    // Passes to be backpropagated keep their saves on this thread's split: one pass at a time.
+    posted.length = 0;
+    const trainArgs = lists[0]!.map((a) => ({ ...a, saveForBackward: true }));
+    wasm.sequenceForwardMany!(trainArgs);
+    assert.deepEqual(posted, [3, 3], 'each saved pass split on its own');
+  } finally {
+    restore();
+    wasm.setThreads(1);
+    wasm.setThreads(before, DEFAULT_POLICY);
+  }
+});
+
+test('a bidirectional layer at inference gives the same output on 1 and 2 threads, and still trains on 2', () => {
+  const before = wasm.threads;
+  const backend = getBackend();
+  setBackend(wasm);
+  try {
+    const layer = lstm({ inputSize: 5, hiddenSize: 12, numLayers: 2, bidirectional: true, seed: 4 });
+    const x = new Tensor(Float32Array.from({ length: 9 * 6 * 5 }, (_, i) => Math.sin(i * 0.37)), [9, 6, 5]);
+    const lengths = [9, 3, 7, 1, 9, 5];
+    wasm.setThreads(1);
+    const one = noGrad(() => layer.forward(x, undefined, { lengths }));
+    wasm.setThreads(2, { minWork: 0, minRows: 1 });
+    const spy = spyJobs();
+    const two = noGrad(() => layer.forward(x, undefined, { lengths }));
+    spy.restore();
+    assert.deepEqual(spy.posted, [1, 1], 'per layer, one round trip: the reverse direction on the worker');
+    assert.deepEqual(two.output.data, one.output.data);
+    assert.deepEqual(two.state.h.data, one.state.h.data);
+    assert.deepEqual(two.state.c.data, one.state.c.data);
+    // With gradients the passes are saved and split by batch rows; the loss is the same.
+    const out = layer.forward(x, undefined, { lengths }).output;
+    weightedSum(out, new Float32Array(out.size).fill(1)).backward();
+    assert.deepEqual(out.data, one.output.data);
+    assert.ok(layer.stateDict().weight_hh_l1_reverse.grad!.some((g) => g !== 0));
+  } finally {
+    setBackend(backend);
+    wasm.setThreads(1);
+    wasm.setThreads(before, DEFAULT_POLICY);
+  }
+});
+
+/** Records the number of jobs of each round sent to the workers. */
+function spyJobs(): { posted: number[]; restore: () => void } {
+  const run = WorkerPool.prototype.run;
+  const posted: number[] = [];
+  WorkerPool.prototype.run = function <L>(this: WorkerPool, jobs: Job[], local: () => L) {
+    posted.push(jobs.length);
+    return run.call(this, jobs, local) as { local: L; replies: unknown[] };
+  };
+  return { posted, restore: () => void (WorkerPool.prototype.run = run) };
+}

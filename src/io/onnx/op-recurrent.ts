@@ -1,5 +1,5 @@
 import { noGrad } from '../../autograd/graph.js';
-import { recurrentPass, type PassParams, type VariantConfig } from '../../autograd/recurrent.js';
+import { recurrentPasses, type PassParams, type PassSpec, type VariantConfig } from '../../autograd/recurrent.js';
 import type { CellMode } from '../../kernels/types.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { onnxToTorch, peepholeFromOnnx } from './gates.js';
@@ -114,9 +114,13 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
     const yc = new Float32Array(D * Bn * H);
     noGrad(() => {
       const input = new Tensor(xs, [T, Bn, I]);
+      const specs: PassSpec[] = [];
       for (let d = 0; d < D; d++) {
         const c0 = op === 'LSTM' ? stateAt(inputs[6], 'initial_c', d) : null;
-        const res = recurrentPass(input, stateAt(inputs[5], 'initial_h', d), c0, passes[d]!, { mode, reverse: reverseOnly || d === 1, lengths, trace: false, ...(variant ? { variant } : {}) });
+        specs.push({ x: input, h0: stateAt(inputs[5], 'initial_h', d), c0, params: passes[d]!, options: { mode, reverse: reverseOnly || d === 1, lengths, trace: false, ...(variant ? { variant } : {}) } });
+      }
+      // A bidirectional node's two directions run at once where the backend has threads.
+      recurrentPasses(specs).forEach((res, d) => {
         for (let t = 0; t < T; t++) {
           for (let b = 0; b < Bn; b++) {
             const dst = layout ? ((b * T + t) * D + d) * H : ((t * D + d) * Bn + b) * H;
@@ -128,7 +132,7 @@ export function recurrentOp(ctx: NodeContext, op: Op): Kernel {
           yh.set(res.hN.data.subarray(b * H, (b + 1) * H), dst);
           if (res.cN) yc.set(res.cN.data.subarray(b * H, (b + 1) * H), dst);
         }
-      }
+      });
     });
     const stateShape = layout ? [Bn, D, H] : [D, Bn, H];
     const outs = [floatValue(y, layout ? [Bn, T, D, H] : [T, D, Bn, H]), floatValue(yh, stateShape)];

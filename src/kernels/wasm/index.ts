@@ -130,6 +130,7 @@ function makeBackend(inst: KernelInstance): WasmBackend {
     adamStep: single.adamStep!,
     sequenceForward: (args) => runner.forward(args),
     sequenceBackward: (args) => runner.backward(args),
+    sequenceForwardMany: (list) => runner.forwardMany(list),
     prepareStep: single.prepareStep,
     dropoutMasks: true,
     setThreads(threads, policy) {

@@ -107,6 +107,48 @@ export class ThreadedRunner {
     return merged;
   }
 
+  /**
+   * Independent passes that will not be backpropagated, at once: the threads are shared out
+   * among them (the two directions of a bidirectional layer each take one of two threads,
+   * with all their batch rows: one round trip instead of two, and full-height GEMM tiles),
+   * and a pass given more than one thread is split by batch rows as in `forward`.
+   */
+  forwardMany(list: readonly SequenceForwardArgs[]): SequenceForwardResult[] {
+    const sequential = (): SequenceForwardResult[] => list.map((a) => this.forward(a));
+    if (list.length < 2 || this.threads <= 1 || this.unavailable) return sequential();
+    if (list.some((a) => a.saveForBackward || a.variant)) return sequential();
+    if (list.length > this.threads) {
+      const out: SequenceForwardResult[] = [];
+      for (let i = 0; i < list.length; i += this.threads) out.push(...this.forwardMany(list.slice(i, i + this.threads)));
+      return out;
+    }
+    if (list.reduce((s, a) => s + work(a), 0) < this.policy.minWork) return sequential();
+    const share = Math.floor(this.threads / list.length);
+    const units = list.flatMap((a, p) => {
+      const n = work(a) < this.policy.minWork ? 1 : Math.max(1, Math.min(share, Math.floor(a.dims.B / this.policy.minRows)));
+      return chunksOf(a.dims.B, n).map((chunk) => ({ p, chunk, args: n === 1 ? a : chunkForwardArgs(a, chunk) }));
+    });
+    const pool = this.ensurePool(units.length - 1);
+    if (pool?.state() !== 'ready') return sequential();
+    let results: SequenceForwardResult[];
+    try {
+      const jobs = units.slice(1).map((u, i) => this.job('forward', u.args, i));
+      const { local, replies } = pool.run(jobs, () => this.single.sequenceForward(units[0]!.args));
+      results = [local, ...(replies as SequenceForwardResult[])];
+    } catch (e) {
+      if (!isWorkerError(e)) throw e;
+      this.giveUp();
+      return list.map((a) => this.single.sequenceForward(a));
+    }
+    return list.map((a, p) => {
+      const parts: ChunkPass[] = [];
+      units.forEach((u, i) => {
+        if (u.p === p) parts.push({ chunk: u.chunk, args: u.args, result: results[i]! });
+      });
+      return parts.length === 1 ? parts[0]!.result : mergeForward(a, parts, pool);
+    });
+  }
+
   backward(b: SequenceBackwardArgs): SequenceGrads {
     const saved = b.result.saved;
     if (!isSplitSaved(saved)) return this.single.sequenceBackward(b);
