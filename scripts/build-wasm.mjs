@@ -9,14 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'src/kernels/wasm/assembly/index.ts');
+// The kernels threads run together on one shared memory (hidden-unit splits).
+const sharedEntry = join(root, 'src/kernels/wasm/assembly/shared.ts');
 const outTs = join(root, 'src/kernels/wasm/generated/kernels-wasm.ts');
 
-/** One build: plain SIMD128, or with relaxed SIMD (fused multiply-add in the GEMM tiles). */
-async function build(features) {
+/**
+ * One build: plain SIMD128, or with relaxed SIMD (fused multiply-add in the GEMM tiles);
+ * `shared`: the threads entry on an imported shared memory (at most 1 GB).
+ */
+async function build(features, shared = false) {
   let wasm = null;
   const { error, stderr } = await asc.main(
     [
-      entry,
+      shared ? sharedEntry : entry,
       '--outFile', 'kernels.wasm',
       '-O3',
       '--noAssert',
@@ -24,6 +29,7 @@ async function build(features) {
       '--runtime', 'stub',
       '--importMemory',
       '--noExportMemory',
+      ...(shared ? ['--sharedMemory', '--maximumMemory', '16384'] : []),
       // Function names in CPU profiles: `node scripts/build-wasm.mjs --debug`.
       ...(process.argv.includes('--debug') ? ['--debug'] : []),
     ],
@@ -43,6 +49,8 @@ async function build(features) {
 
 const plain = await build('simd');
 const relaxed = await build('simd,relaxed-simd');
+const plainShared = await build('simd,threads', true);
+const relaxedShared = await build('simd,relaxed-simd,threads', true);
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 mkdirSync(dirname(outTs), { recursive: true });
 writeFileSync(
@@ -51,6 +59,10 @@ writeFileSync(
     `/** The SIMD128 kernel module (${plain.length} bytes), base64. */\n` +
     `export const kernelsWasmBase64 =\n  '${b64(plain)}';\n` +
     `/** The same kernels with relaxed SIMD (fused multiply-add; ${relaxed.length} bytes), base64. */\n` +
-    `export const kernelsRelaxedWasmBase64 =\n  '${b64(relaxed)}';\n`,
+    `export const kernelsRelaxedWasmBase64 =\n  '${b64(relaxed)}';\n` +
+    `/** The shared-memory threads kernels (assembly/shared.ts), SIMD128 (${plainShared.length} bytes), base64. */\n` +
+    `export const sharedWasmBase64 =\n  '${b64(plainShared)}';\n` +
+    `/** The same with relaxed SIMD (${relaxedShared.length} bytes), base64. */\n` +
+    `export const sharedRelaxedWasmBase64 =\n  '${b64(relaxedShared)}';\n`,
 );
-console.log(`build-wasm: ${plain.length} + ${relaxed.length} bytes (simd128, relaxed) -> ${outTs.slice(root.length + 1)}`);
+console.log(`build-wasm: ${plain.length} + ${relaxed.length} bytes (simd128, relaxed), shared ${plainShared.length} + ${relaxedShared.length} -> ${outTs.slice(root.length + 1)}`);

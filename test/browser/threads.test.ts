@@ -75,6 +75,8 @@ test('a cross-origin-isolated page: 2 threads run on nested workers and match 1 
   assert.equal(w.isolated, true, 'the page is cross-origin isolated');
   assert.equal(w.sharedMemory, true);
   assert.equal(w.defaultThreads, Math.min(8, w.hardwareConcurrency), 'default threads: hardwareConcurrency, capped at 8');
+  assert.equal(w.units.identical, true, 'a batch-1 pass split by hidden units: y identical to 1 thread');
+  assert.ok(w.units.length === 100 * 256 && w.units.maxAbs > 1e-3, 'and real values');
   assert.equal(w.runs.length, 2);
   for (const [i, run] of w.runs.entries()) {
     assert.equal(run.started, 2, 'startThreads resolved to 2');

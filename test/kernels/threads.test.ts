@@ -153,3 +153,56 @@ function spyJobs(): { posted: number[]; restore: () => void } {
   };
   return { posted, restore: () => void (WorkerPool.prototype.run = run) };
 }
+
+test('small batches split by hidden units across threads give the values of one thread', () => {
+  const before = wasm.threads;
+  const { posted, restore } = spyJobs();
+  try {
+    const specs: CaseSpec[] = [];
+    let seed = 1500;
+    for (const mode of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as CellMode[]) {
+      for (const [B, lengths, reverse] of [[1, false, false], [3, true, true], [5, true, false]] as const) {
+        specs.push({ mode, T: 7, B, I: 5, H: 96, proj: 0, bias: seed % 2 === 0, lengths, reverse, seed: seed++ });
+      }
+    }
+    wasm.setThreads(1);
+    const single = specs.map((spec) => wasm.sequenceForward(makeArgs(spec, false, false)));
+    // 96 units: 48 per thread on 2 threads, 32 on 3.
+    for (const [threads, jobs] of [[2, 1], [3, 2]] as const) {
+      wasm.setThreads(threads, { minWork: 0, minRows: 4 });
+      specs.forEach((spec, n) => {
+        const what = `${threads} threads ${spec.mode} B${spec.B} lengths${spec.lengths} reverse${spec.reverse}`;
+        posted.length = 0;
+        const got = wasm.sequenceForward(makeArgs(spec, false, false));
+        assert.deepEqual(posted, [jobs], `${what}: split by units`);
+        assert.deepEqual(got.y, single[n]!.y, `${what}: y identical`);
+        assert.deepEqual(got.hN, single[n]!.hN, `${what}: hN identical`);
+        assert.deepEqual(got.cN, single[n]!.cN, `${what}: cN identical`);
+      });
+    }
+    // Weights edited in place between calls are packed again (each thread checks its rows).
+    wasm.setThreads(2, { minWork: 0, minRows: 4 });
+    const args = makeArgs({ mode: 'lstm', T: 6, B: 1, I: 4, H: 64, proj: 0, bias: true, lengths: false, reverse: false, seed: 77 }, false, false);
+    const first = wasm.sequenceForward(args);
+    for (const [w, i] of [[args.weights.wHh, 5], [args.weights.wHh, 64 * 64 * 3 + 40], [args.weights.wIh, 4 * 200]] as const) {
+      w[i] = w[i]! + 0.5;
+      const edited = wasm.sequenceForward(args);
+      wasm.setThreads(1);
+      const want = wasm.sequenceForward(args);
+      wasm.setThreads(2, { minWork: 0, minRows: 4 });
+      assert.notDeepEqual(edited.y, first.y, `edit at ${i} seen`);
+      assert.deepEqual(edited.y, want.y, `edit at ${i}: y as one thread computes it`);
+    }
+    // What does not split by units: hidden sizes that are no multiple of 16 per thread,
+    // passes to be backpropagated, projections.
+    posted.length = 0;
+    wasm.sequenceForward(makeArgs({ mode: 'lstm', T: 4, B: 1, I: 3, H: 40, proj: 0, bias: true, lengths: false, reverse: false, seed: 5 }, false, false));
+    wasm.sequenceForward(makeArgs({ mode: 'lstm', T: 4, B: 1, I: 3, H: 64, proj: 0, bias: true, lengths: false, reverse: false, seed: 6 }, true, false));
+    wasm.sequenceForward(makeArgs({ mode: 'lstm', T: 4, B: 1, I: 3, H: 64, proj: 8, bias: true, lengths: false, reverse: false, seed: 7 }, false, false));
+    assert.deepEqual(posted, []);
+  } finally {
+    restore();
+    wasm.setThreads(1);
+    wasm.setThreads(before, DEFAULT_POLICY);
+  }
+});

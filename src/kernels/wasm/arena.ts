@@ -20,7 +20,7 @@ export class Arena {
   private cursor = BASE;
   private view: Float32Array;
 
-  constructor(private readonly inst: KernelInstance) {
+  constructor(private readonly inst: Pick<KernelInstance, 'memory'>) {
     this.view = new Float32Array(inst.memory.buffer);
   }
 

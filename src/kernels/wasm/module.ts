@@ -1,6 +1,6 @@
 import { OptionError, RecurError } from '../../errors.js';
 import { nodeProcess } from './threads/env.js';
-import { kernelsRelaxedWasmBase64, kernelsWasmBase64 } from './generated/kernels-wasm.js';
+import { kernelsRelaxedWasmBase64, kernelsWasmBase64, sharedRelaxedWasmBase64, sharedWasmBase64 } from './generated/kernels-wasm.js';
 
 /** The exports of the AssemblyScript module (assembly/index.ts); pointers are byte offsets. */
 export interface KernelExports {
@@ -129,4 +129,46 @@ export function loadKernelsSync(variant: KernelVariant = kernelVariant()): Kerne
 /** Compiles asynchronously (what browsers want), then instantiates. */
 export async function loadKernels(variant: KernelVariant = kernelVariant()): Promise<KernelInstance> {
   return instantiate(await WebAssembly.compile(moduleBytes(variant)), variant);
+}
+
+/** The shared-memory build's exports (assembly/shared.ts): kernels threads run together. */
+export interface SharedKernelExports {
+  sameBits(a: number, b: number, n: number): number;
+  /** One thread's share of a pass split by hidden units (assembly/units.ts); 0, or 1 when a thread stopped answering. */
+  forwardUnits(
+    mode: number, T: number, B: number, I: number, H: number, u0: number, Hj: number,
+    x: number, wih: number, whh: number, bias: number, bhh: number,
+    fresh: number, wihK: number, whhK: number, wihP: number, whhP: number,
+    hs: number, cs: number, y: number, lens: number, rev: number,
+    xg: number, hg: number, g: number, hn: number, sync: number, threads: number,
+  ): number;
+}
+
+/** The shared build's maximum memory, in 64 KB pages (1 GB; scripts/build-wasm.mjs declares the same). */
+export const SHARED_MAX_PAGES = 16384;
+
+/** A memory the threads of a hidden-unit split share (each instantiates the shared build on it). */
+export function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+}
+
+const sharedModules = new Map<KernelVariant, WebAssembly.Module>();
+
+/** The shared build of `variant` on `memory`, synchronously (its compiled module is kept). */
+export function loadSharedKernels(memory: WebAssembly.Memory, variant: KernelVariant): SharedKernelExports {
+  let module = sharedModules.get(variant);
+  if (!module) {
+    if (variant === 'relaxed' && !relaxedValidates()) throw new RecurError('E_WASM', 'the relaxed-SIMD kernels do not validate in this thread');
+    module = new WebAssembly.Module(decode(variant === 'relaxed' ? sharedRelaxedWasmBase64 : sharedWasmBase64));
+    sharedModules.set(variant, module);
+  }
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('recur wasm kernels: abort');
+      },
+    },
+  });
+  return instance.exports as unknown as SharedKernelExports;
 }

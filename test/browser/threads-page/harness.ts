@@ -1,7 +1,7 @@
 // The page's dedicated worker: the same LSTM pass at threads 1 and threads 2 (where the
 // backend may start nested workers), compared array by array.
 import { initWasmBackend } from 'recur';
-import { compareForward, compareGrads, isSplit, lstmArgs, runPass } from './pass.js';
+import { compare, compareForward, compareGrads, isSplit, lstmArgs, runPass, unitArgs } from './pass.js';
 import type { ThreadRun, WorkerReport } from './protocol.js';
 
 const scope = globalThis as unknown as { postMessage(m: unknown): void; crossOriginIsolated?: boolean };
@@ -13,8 +13,13 @@ async function run(): Promise<WorkerReport> {
   const args = lstmArgs();
   wasm.setThreads(1);
   const one = runPass(wasm, args);
+  const batch1 = unitArgs();
+  const unitsOne = wasm.sequenceForward(batch1);
   wasm.setThreads(2);
   const started = await wasm.startThreads();
+  // First, so that a split by hidden units that failed (the workers would be given up)
+  // shows in the runs below as well.
+  const units = compare(wasm.sequenceForward(batch1).y, unitsOne.y);
   const runs: ThreadRun[] = [];
   for (let i = 0; i < 2; i++) {
     const two = runPass(wasm, args);
@@ -34,6 +39,7 @@ async function run(): Promise<WorkerReport> {
     defaultThreads,
     hardwareConcurrency: navigator.hardwareConcurrency,
     msOneThread: one.ms,
+    units,
     runs,
   };
 }

@@ -82,3 +82,25 @@ export function compareGrads(a: Grads, b: Grads): Record<string, Comparison> {
 /** Whether a forward result came back as chunks from several threads (its saved parts). */
 export const isSplit = (saved: unknown): boolean =>
   typeof saved === 'object' && saved !== null && Array.isArray((saved as { parts?: unknown }).parts);
+
+/**
+ * A batch-1 inference pass (W1's shape), which 2 threads split by hidden units on a shared
+ * memory rather than by batch rows.
+ */
+export function unitArgs(): ForwardArgs {
+  const r = filler(9);
+  const [T1, I1, H1] = [100, 64, 256];
+  const k = 1 / Math.sqrt(H1);
+  return {
+    mode: 'lstm',
+    dims: { T: T1, B: 1, I: I1, H: H1, P: H1 },
+    weights: { wIh: r(4 * H1 * I1, k), wHh: r(4 * H1 * H1, k), bIh: r(4 * H1, k), bHh: r(4 * H1, k), wHr: null },
+    x: r(T1 * I1, 1),
+    h0: r(H1, 0.5),
+    c0: r(H1, 0.5),
+    lengths: null,
+    reverse: false,
+    saveForBackward: false,
+    trace: false,
+  };
+}

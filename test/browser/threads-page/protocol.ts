@@ -29,6 +29,8 @@ export interface WorkerReport {
   readonly defaultThreads: number;
   readonly hardwareConcurrency: number;
   readonly msOneThread: number;
+  /** A batch-1 inference pass at 2 threads (split by hidden units) against 1 thread: y. */
+  readonly units: Comparison;
   /** Two runs at threads 2: the first grows the reply areas (a chunk's forward reply is ~3.5 MB, the first area 1 MiB), the second reuses them. */
   readonly runs: readonly ThreadRun[];
 }

@@ -4,6 +4,8 @@ import { RecurError } from '../../../errors.js';
 import type { Job } from './job.js';
 import { WorkerPool } from './pool.js';
 import { isSavedHandle } from '../saved.js';
+import { kernelVariant } from '../module.js';
+import { UnitTeam, unitThreads } from './units.js';
 import { chunkBackwardArgs, chunkForwardArgs, chunksOf, isSplitSaved, mergeBackward, mergeForward, type ChunkPass } from './split.js';
 
 /** When a pass is worth splitting: enough multiply-adds per thread, enough rows per chunk. */
@@ -31,6 +33,8 @@ function work(a: SequenceForwardArgs): number {
 export class ThreadedRunner {
   private pool: WorkerPool | null = null;
   private unavailable = false;
+  /** The shared memory of hidden-unit splits (made on first use; false: unsupported here). */
+  private team: UnitTeam | null | false = null;
 
   constructor(
     private readonly single: Backend,
@@ -52,6 +56,40 @@ export class ThreadedRunner {
     // Browser workers start only once this thread's event loop turns: until they have,
     // passes run here (see `start`).
     return pool?.state() === 'ready' ? n : 1;
+  }
+
+  /**
+   * Threads to split an inference pass by hidden units (1: do not): small batches that batch
+   * chunks cannot split, with enough work per call to pay for waking the workers.
+   */
+  private unitPlan(a: SequenceForwardArgs): number {
+    if (this.threads <= 1 || this.unavailable || this.team === false) return 1;
+    if (a.dims.B >= 2 * this.policy.minRows || work(a) * 32 < this.policy.minWork) return 1;
+    const n = unitThreads(a, this.threads);
+    if (n <= 1) return 1;
+    const pool = this.ensurePool(n - 1);
+    return pool?.state() === 'ready' ? n : 1;
+  }
+
+  private forwardUnits(a: SequenceForwardArgs, n: number): SequenceForwardResult {
+    let team = this.team;
+    if (team === false) return this.single.sequenceForward(a);
+    if (team === null) {
+      try {
+        team = this.team = new UnitTeam(kernelVariant());
+      } catch {
+        // No shared WebAssembly memory here: batch-1 passes stay on one thread.
+        this.team = false;
+        return this.single.sequenceForward(a);
+      }
+    }
+    try {
+      return team.run(a, n, this.pool!);
+    } catch (e) {
+      if (!isWorkerError(e)) throw e;
+      this.giveUp();
+      return this.single.sequenceForward(a);
+    }
   }
 
   /** The pool, with at least `need` workers; null where workers are unavailable. */
@@ -85,6 +123,8 @@ export class ThreadedRunner {
   }
 
   forward(a: SequenceForwardArgs): SequenceForwardResult {
+    const units = this.unitPlan(a);
+    if (units > 1) return this.forwardUnits(a, units);
     const n = this.plan(a);
     if (n === 1) return this.single.sequenceForward(a);
     const pool = this.pool!;
