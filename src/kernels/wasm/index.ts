@@ -27,9 +27,11 @@ export interface WasmBackend extends Backend {
   /**
    * Threads for large passes. Default: the core count in Node (RECUR_THREADS overrides);
    * in browsers `navigator.hardwareConcurrency` inside a dedicated worker of a
-   * cross-origin-isolated page, else 1; capped at 8. Passes are split by batch rows, so
-   * results do not depend on it beyond float32 summation order in the weight gradients.
-   * `policy` tunes when a pass is split.
+   * cross-origin-isolated page, else 1; capped at 8. Passes are split by batch rows; at
+   * inference the directions of a bidirectional layer also run at once, and passes of 1-7
+   * sequences are split by hidden units (hidden size a multiple of 16 per thread, no
+   * projection) on a shared memory. Results do not depend on it beyond float32 summation
+   * order in the weight gradients. `policy` tunes when a pass is split.
    *
    * Where workers cannot run, any count is accepted and passes run on this thread: a page's
    * main thread (it may not block), a page without cross-origin isolation (no

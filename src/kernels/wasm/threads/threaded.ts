@@ -27,8 +27,10 @@ function work(a: SequenceForwardArgs): number {
 }
 
 /**
- * Runs passes on `threads` threads (this one plus workers) by batch chunks, falling back to
- * `single` for small passes. Workers start on the first pass worth splitting, or on `start()`.
+ * Runs passes on `threads` threads (this one plus workers) by batch chunks, inference passes
+ * of a few sequences by hidden units (units.ts), and independent inference passes side by
+ * side (`forwardMany`), falling back to `single` for small passes. Workers start on the
+ * first pass worth splitting, or on `start()`.
  */
 export class ThreadedRunner {
   private pool: WorkerPool | null = null;
