@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Compiles the AssemblyScript SIMD kernels (src/kernels/wasm/assembly) and writes them as a
-// base64 strings (plain SIMD128 and relaxed SIMD) into a generated TypeScript module, so the TS sources (tsx) and the compiled
-// dist/ load the same bytes with no binary file to fetch. The output is gitignored.
+// Compiles the AssemblyScript SIMD kernels (src/kernels/wasm/assembly) and writes them as
+// base64 strings into a generated TypeScript module, so the TS sources (tsx) and the compiled
+// dist/ load the same bytes with no binary file to fetch: the kernels (plain SIMD128 and
+// relaxed SIMD) and the shared-memory threads kernels (shared.ts, both again). The output is
+// gitignored.
 import asc from 'assemblyscript/asc';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -180,6 +180,34 @@ test('small batches split by hidden units across threads give the values of one 
         assert.deepEqual(got.cN, single[n]!.cN, `${what}: cN identical`);
       });
     }
+    // K > 256 (W_ih with I 320, W_hh with H 512) at odd rows: the GEMM adds partial sums
+    // through its staging buffer, which each thread must have to itself.
+    wasm.setThreads(2, { minWork: 0, minRows: 4 });
+    for (const spec of [
+      { mode: 'lstm', T: 5, B: 1, I: 320, H: 64, proj: 0, bias: true, lengths: false, reverse: false, seed: 31 },
+      { mode: 'gru', T: 4, B: 3, I: 7, H: 512, proj: 0, bias: true, lengths: true, reverse: true, seed: 32 },
+      { mode: 'lstm', T: 3, B: 1, I: 9, H: 512, proj: 0, bias: false, lengths: false, reverse: false, seed: 33 },
+    ] as CaseSpec[]) {
+      wasm.setThreads(1);
+      const want = wasm.sequenceForward(makeArgs(spec, false, false));
+      wasm.setThreads(2, { minWork: 0, minRows: 4 });
+      for (let rep = 0; rep < 3; rep++) {
+        posted.length = 0;
+        const got = wasm.sequenceForward(makeArgs(spec, false, false));
+        assert.deepEqual(posted, [1], `${spec.mode} I${spec.I} H${spec.H}: split by units`);
+        assert.deepEqual(got.y, want.y, `${spec.mode} I${spec.I} H${spec.H} (call ${rep}): y identical`);
+        assert.deepEqual(got.hN, want.hN);
+      }
+    }
+    // Staging that fails (lengths for more sequences than the batch) lets the waiting workers
+    // go at once, and the next pass splits as before.
+    const bad = makeArgs({ mode: 'lstm', T: 4, B: 1, I: 3, H: 64, proj: 0, bias: true, lengths: false, reverse: false, seed: 8 }, false, false);
+    const started = Date.now();
+    assert.throws(() => wasm.sequenceForward({ ...bad, lengths: Int32Array.of(4, 4) }), RangeError);
+    assert.ok(Date.now() - started < 10_000, 'the workers were released, not left to time out');
+    posted.length = 0;
+    wasm.sequenceForward(bad);
+    assert.deepEqual(posted, [1], 'still split by units');
     // Weights edited in place between calls are packed again (each thread checks its rows).
     wasm.setThreads(2, { minWork: 0, minRows: 4 });
     const args = makeArgs({ mode: 'lstm', T: 6, B: 1, I: 4, H: 64, proj: 0, bias: true, lengths: false, reverse: false, seed: 77 }, false, false);

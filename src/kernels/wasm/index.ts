@@ -125,7 +125,7 @@ function makeSingle(inst: KernelInstance, { tracked = true, savedBudget, packCac
 
 function makeBackend(inst: KernelInstance): WasmBackend {
   const single = makeSingle(inst);
-  const runner = new ThreadedRunner(single, defaultThreads());
+  const runner = new ThreadedRunner(single, defaultThreads(), undefined, inst.variant);
   return {
     name: 'wasm',
     gemm: single.gemm!,

@@ -5,11 +5,21 @@
 // independent chains and weight streams.
 
 // Staging for a partial last panel (N not a multiple of 16).
-const stage: usize = memory.data(64, 16);
-// 64 zero floats: row4's starting values when there is no bias; and its output when the
-// old C is to be added.
+let stage: usize = memory.data(64, 16);
+// 64 zero floats: row4's starting values when there is no bias.
 const zeros: usize = memory.data(256, 16);
-const stage4: usize = memory.data(256, 16);
+// row4's output when the old C is to be added.
+let stage4: usize = memory.data(256, 16);
+
+/**
+ * Moves the two staging buffers to 320 bytes at `at` (16-byte aligned). Threads that share
+ * one memory (the shared build) each call it with their own: globals belong to an instance,
+ * static data to the memory.
+ */
+export function setStaging(at: usize): void {
+  stage = at;
+  stage4 = at + 64;
+}
 
 // c + x * b. The relaxed-SIMD build fuses it (one rounding; 1.4-1.5x the GEMM speed on
 // Zen 3, where separate mul and add saturate the front end); the plain build rounds twice.

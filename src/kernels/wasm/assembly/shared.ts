@@ -1,4 +1,2 @@
-// Entry point of the shared-memory build: the kernels threads run together on one memory
-// (units.ts), plus what the caller needs to stage weights (sameBits).
-export { sameBits } from './gemm';
+// Entry point of the shared-memory build: the kernels threads run together on one memory.
 export { forwardUnits } from './units';

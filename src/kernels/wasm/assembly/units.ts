@@ -4,7 +4,7 @@
 // halve the step. Threads share one memory (the shared build, shared.ts): every thread
 // reads the whole h_{t-1}, computes the gates of its own units and writes their slice of
 // h_t, then waits at a barrier before the next step.
-import { gemm, pack, sameBits } from './gemm';
+import { gemm, pack, sameBits, setStaging } from './gemm';
 import { gruRow, lstmRow, rnnRow } from './cells';
 
 const LSTM = 2;
@@ -18,14 +18,22 @@ const GRU = 3;
   return lens == 0 || t < load<i32>(lens + (<usize>b << 2));
 }
 
-// Spins (the wait is a few microseconds: the other thread's step) until `count` threads
-// have arrived; returns false after ~2^31 polls, when a thread has stopped answering.
+// Waits until `count` threads have arrived. It spins first (the wait is normally the other
+// thread's step, microseconds), then sleeps 1 ms at a time (a worker still loading, or
+// descheduled). False after 30 s at one barrier (a thread stopped answering), or when the
+// caller wrote ABORT into the counter (its staging failed).
+const ABORT: i32 = 0x40000000;
 @inline function arrive(sync: usize, count: i32): bool {
   atomic.add<i32>(sync, 1);
-  for (let i: u32 = 0; i < 0x80000000; i++) {
-    if (atomic.load<i32>(sync) >= count) return true;
+  atomic.notify(sync);
+  let now = atomic.load<i32>(sync);
+  for (let i = 0; i < 1 << 16 && now < count; i++) now = atomic.load<i32>(sync);
+  for (let slept = 0; now < count; slept++) {
+    if (slept == 30000) return false;
+    memory.atomic.wait32(sync, now, 1000000);
+    now = atomic.load<i32>(sync);
   }
-  return false;
+  return now < ABORT;
 }
 
 /**
@@ -63,18 +71,21 @@ function keepRows(w: usize, kept: usize, K: i32, H: i32, gates: i32, u0: i32, Hj
  * earlier call. bias [gates*Hj] is this slice's input bias (b_ih + b_hh, GRU b_ih), bhh the
  * GRU's b_hh slice (or 0). x [T, B, I]; hs, cs [(T+1), B, H] hold the initial state in slot
  * 0 (forward) or T (reverse); y [T, B, H]. Scratch of this thread: xg [T, B, G'], hg, g
- * [B, G'], hn [B, Hj]. sync: an i32 barrier counter, 0 before any thread starts, shared by
- * the `threads` threads. Returns 0, or 1 when another thread stopped answering at a barrier.
+ * [B, G'], hn [B, Hj], staging (320 bytes, gemm's). sync: an i32 barrier counter, 0 before
+ * any thread starts, shared by the `threads` threads. Returns 0, or 1 when another thread
+ * stopped answering at a barrier or the caller aborted.
  */
 export function forwardUnits(
   mode: i32, T: i32, B: i32, I: i32, H: i32, u0: i32, Hj: i32,
   x: usize, wih: usize, whh: usize, bias: usize, bhh: usize,
   fresh: i32, wihK: usize, whhK: usize, wihP: usize, whhP: usize,
   hs: usize, cs: usize, y: usize, lens: usize, rev: i32,
-  xg: usize, hg: usize, g: usize, hn: usize, sync: usize, threads: i32,
+  xg: usize, hg: usize, g: usize, hn: usize, staging: usize, sync: usize, threads: i32,
 ): i32 {
   const gates = gatesPer(mode);
   const Gj = gates * Hj;
+  // gemm's staging is static data: with K > 256 its odd rows add partial sums through it.
+  setStaging(staging);
   if (!arrive(sync, threads)) return 1;
   // Both compared (and kept) whatever the first says: the next call compares against them.
   const sameIh = keepRows(wih, wihK, I, H, gates, u0, Hj);

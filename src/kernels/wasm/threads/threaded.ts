@@ -4,7 +4,7 @@ import { RecurError } from '../../../errors.js';
 import type { Job } from './job.js';
 import { WorkerPool } from './pool.js';
 import { isSavedHandle } from '../saved.js';
-import { kernelVariant } from '../module.js';
+import { kernelVariant, type KernelVariant } from '../module.js';
 import { UnitTeam, unitThreads } from './units.js';
 import { chunkBackwardArgs, chunkForwardArgs, chunksOf, isSplitSaved, mergeBackward, mergeForward, type ChunkPass } from './split.js';
 
@@ -42,6 +42,8 @@ export class ThreadedRunner {
     private readonly single: Backend,
     public threads: number,
     public policy: ThreadPolicy = { ...DEFAULT_POLICY },
+    /** The build `single` runs, which hidden-unit splits must run too (bit-identical results). */
+    private readonly variant: KernelVariant = kernelVariant(),
   ) {}
 
   /** Workers alive in the pool and able to take jobs. */
@@ -73,23 +75,23 @@ export class ThreadedRunner {
     return pool?.state() === 'ready' ? n : 1;
   }
 
+  /**
+   * A hidden-unit split. What fails only there (no shared WebAssembly memory, the shared
+   * build refused, a barrier that timed out, its 1 GB memory full) leaves this pass, and
+   * later ones for a failed team, on one thread; batch splits keep the pool.
+   */
   private forwardUnits(a: SequenceForwardArgs, n: number): SequenceForwardResult {
-    let team = this.team;
-    if (team === false) return this.single.sequenceForward(a);
-    if (team === null) {
-      try {
-        team = this.team = new UnitTeam(kernelVariant());
-      } catch {
-        // No shared WebAssembly memory here: batch-1 passes stay on one thread.
-        this.team = false;
-        return this.single.sequenceForward(a);
-      }
-    }
     try {
-      return team.run(a, n, this.pool!);
+      this.team ??= new UnitTeam(this.variant);
+    } catch {
+      this.team = false;
+    }
+    if (this.team === false) return this.single.sequenceForward(a);
+    try {
+      return this.team.run(a, n, this.pool!);
     } catch (e) {
-      if (!isWorkerError(e)) throw e;
-      this.giveUp();
+      if (!(e instanceof RecurError) || (e.code !== 'E_WORKER' && e.code !== 'E_MEMORY')) throw e;
+      if (e.code === 'E_WORKER') this.team = false;
       return this.single.sequenceForward(a);
     }
   }
@@ -166,16 +168,16 @@ export class ThreadedRunner {
     }
     if (list.reduce((s, a) => s + work(a), 0) < this.policy.minWork) return sequential();
     const share = Math.floor(this.threads / list.length);
-    const units = list.flatMap((a, p) => {
+    const pieces = list.flatMap((a, p) => {
       const n = work(a) < this.policy.minWork ? 1 : Math.max(1, Math.min(share, Math.floor(a.dims.B / this.policy.minRows)));
       return chunksOf(a.dims.B, n).map((chunk) => ({ p, chunk, args: n === 1 ? a : chunkForwardArgs(a, chunk) }));
     });
-    const pool = this.ensurePool(units.length - 1);
+    const pool = this.ensurePool(pieces.length - 1);
     if (pool?.state() !== 'ready') return sequential();
     let results: SequenceForwardResult[];
     try {
-      const jobs = units.slice(1).map((u, i) => this.job('forward', u.args, i));
-      const { local, replies } = pool.run(jobs, () => this.single.sequenceForward(units[0]!.args));
+      const jobs = pieces.slice(1).map((u, i) => this.job('forward', u.args, i));
+      const { local, replies } = pool.run(jobs, () => this.single.sequenceForward(pieces[0]!.args));
       results = [local, ...(replies as SequenceForwardResult[])];
     } catch (e) {
       if (!isWorkerError(e)) throw e;
@@ -184,7 +186,7 @@ export class ThreadedRunner {
     }
     return list.map((a, p) => {
       const parts: ChunkPass[] = [];
-      units.forEach((u, i) => {
+      pieces.forEach((u, i) => {
         if (u.p === p) parts.push({ chunk: u.chunk, args: u.args, result: results[i]! });
       });
       return parts.length === 1 ? parts[0]!.result : mergeForward(a, parts, pool);

@@ -24,8 +24,13 @@ export function unitThreads(a: SequenceForwardArgs, threads: number): number {
   return 1;
 }
 
-/** The arguments after the thread's own (u0) of assembly/units.ts's forwardUnits, per thread. */
+/** One thread's arguments of assembly/units.ts's forwardUnits. */
 type UnitsCall = number[];
+
+/** What the caller writes into the barrier counter when its own staging failed (units.ts ABORT). */
+const ABORT = 0x40000000;
+/** Kernel memory for kept weights (bits and packed slices) before the least recently used go. */
+const BUDGET = 256 << 20;
 
 /** A worker's part of a split pass: the team's memory and the kernel call for its units. */
 export interface UnitsJob {
@@ -37,11 +42,18 @@ export interface UnitsJob {
 
 /** Weights as last packed, per weight array: their bits, and every thread's packed slices. */
 interface Packed {
-  readonly wih: number;
-  readonly whh: number;
+  /** The block: the bits of W_ih, then of W_hh, then the slices. */
+  readonly block: number;
+  readonly bitsIh: number;
+  readonly bitsHh: number;
   readonly slices: number;
   readonly bytes: number;
+  /** Mode, sizes and threads the slices are laid out for. */
   readonly key: string;
+  /** The slices hold the bits packed (a call has succeeded since the block was taken). */
+  ready: boolean;
+  /** Its block went back to the arena (least recently used past the budget). */
+  freed: boolean;
 }
 
 let teams = 0;
@@ -53,7 +65,10 @@ export class UnitTeam {
   private readonly k: SharedKernelExports;
   private readonly arena: Arena;
   private readonly packed = new WeakMap<Float32Array, Packed>();
-  private readonly registry = new FinalizationRegistry<Packed>((p) => this.arena.release(p.wih, p.bytes));
+  /** Live entries, least recently used first. */
+  private readonly order = new Set<Packed>();
+  private keptBytes = 0;
+  private readonly registry = new FinalizationRegistry<Packed>((p) => this.free(p));
 
   constructor(private readonly variant: KernelVariant) {
     this.k = loadSharedKernels(this.memory, variant);
@@ -82,32 +97,43 @@ export class UnitTeam {
     const pY = this.arena.take(TB * H);
     const pLens = a.lengths ? this.arena.take(B) : 0;
     const pSync = this.arena.take(16);
+    const gated = mode === 'lstm' || mode === 'gru';
     const own = Array.from({ length: n }, () => ({
       xg: this.arena.take(TB * Gj),
       hg: this.arena.take(B * Gj),
-      g: this.arena.take(B * Gj),
-      hn: this.arena.take(B * Hj),
-      bias: this.arena.take(Gj + 16),
-      bhh: mode === 'gru' ? this.arena.take(Gj + 16) : 0,
+      g: gated ? this.arena.take(B * Gj) : 0,
+      hn: mode === 'gru' ? this.arena.take(B * Hj) : 0,
+      bias: this.arena.take(Gj),
+      bhh: mode === 'gru' ? this.arena.take(Gj) : 0,
+      staging: this.arena.take(80),
     }));
     this.arena.commit();
     // Zeroed before any worker can arrive at it.
-    new Int32Array(this.memory.buffer, pSync, 1)[0] = 0;
+    const sync = new Int32Array(this.memory.buffer, pSync, 1);
+    sync[0] = 0;
     const calls = own.map((o, j): UnitsCall => [
       MODE_ID[mode], T, B, I, H, j * Hj, Hj,
       pX, pWih, pWhh, o.bias, o.bhh,
-      kept.fresh ? 1 : 0, kept.p.wih, kept.p.whh, kept.p.slices + j * slice * 4, kept.p.slices + (j * slice + packedFloats(I, Gj)) * 4,
+      kept.ready ? 0 : 1, kept.bitsIh, kept.bitsHh, kept.slices + j * slice * 4, kept.slices + (j * slice + packedFloats(I, Gj)) * 4,
       pHs, pCs, pY, pLens, reverse ? 1 : 0,
-      o.xg, o.hg, o.g, o.hn, pSync, n,
+      o.xg, o.hg, o.g, o.hn, o.staging, pSync, n,
     ]);
     const jobs: Job[] = calls.slice(1).map((call) => ({ kind: 'units', args: { team: this.id, memory: this.memory, variant: this.variant, call } satisfies UnitsJob }));
     // The workers start on the jobs (and wait at the kernel's first barrier) while this
     // thread copies the inputs in.
     const { local, replies } = pool.run(jobs, () => {
-      this.stage(a, { pWih, pWhh, pX, pHs, pCs, pLens }, own, Hj);
+      try {
+        this.stage(a, { pWih, pWhh, pX, pHs, pCs, pLens }, own, Hj);
+      } catch (e) {
+        // The workers are waiting at the first barrier: let them go at once.
+        Atomics.store(sync, 0, ABORT);
+        Atomics.notify(sync, 0);
+        throw e;
+      }
       return this.k.forwardUnits(...(calls[0] as Parameters<SharedKernelExports['forwardUnits']>));
     });
     if (local !== 0 || replies.some((r) => r !== 0)) throw new RecurError('E_WORKER', 'wasm worker stopped answering in a pass split by hidden units');
+    kept.ready = true;
 
     const view = this.arena.f32();
     const copy = (ptr: number, count: number): Float32Array => view.slice(ptr >> 2, (ptr >> 2) + count);
@@ -152,28 +178,48 @@ export class UnitTeam {
           const src = g * H + j * Hj + u;
           const bi = w.bIh ? w.bIh[src]! : 0;
           const bh = w.bHh ? w.bHh[src]! : 0;
-          mem[f(o.bias) + g * Hj + u] = folded ? bi + bh : bi;
+          // As forward.ts's inputBias: b_ih alone when there is no b_hh (a -0 stays -0).
+          mem[f(o.bias) + g * Hj + u] = folded && w.bHh ? bi + bh : bi;
           if (o.bhh) mem[f(o.bhh) + g * Hj + u] = bh;
         }
       }
     });
   }
 
-  /** The kept block for these weights (fresh: nothing packed in it yet). */
-  private keep(key: Float32Array, ih: number, hh: number, slices: number, shape: string): { p: Packed; fresh: boolean } {
+  /** The kept block for these weights (not `ready` until a call has packed into it). */
+  private keep(key: Float32Array, ih: number, hh: number, slices: number, shape: string): Packed {
     const old = this.packed.get(key);
-    if (old && old.key === shape) return { p: old, fresh: false };
+    if (old && !old.freed && old.key === shape) {
+      this.order.delete(old);
+      this.order.add(old);
+      return old;
+    }
     if (old) {
       this.registry.unregister(old);
-      this.arena.release(old.wih, old.bytes);
+      this.free(old);
     }
-    const bytes = (ih + hh + slices) * 4 + 128;
-    const wih = this.arena.keep(bytes);
-    const whh = wih + Math.ceil((ih * 4) / 64) * 64;
-    const p: Packed = { wih, whh, slices: whh + Math.ceil((hh * 4) / 64) * 64, bytes, key: shape };
+    const bitsIhBytes = Math.ceil((ih * 4) / 64) * 64;
+    const bitsHhBytes = Math.ceil((hh * 4) / 64) * 64;
+    const bytes = bitsIhBytes + bitsHhBytes + slices * 4;
+    for (const p of this.order) {
+      if (this.keptBytes + bytes <= BUDGET) break;
+      this.free(p);
+    }
+    const block = this.arena.keep(bytes);
+    const p: Packed = { block, bitsIh: block, bitsHh: block + bitsIhBytes, slices: block + bitsIhBytes + bitsHhBytes, bytes, key: shape, ready: false, freed: false };
     this.packed.set(key, p);
+    this.order.add(p);
+    this.keptBytes += bytes;
     this.registry.register(key, p, p);
-    return { p, fresh: true };
+    return p;
+  }
+
+  private free(p: Packed): void {
+    if (p.freed) return;
+    p.freed = true;
+    this.order.delete(p);
+    this.keptBytes -= p.bytes;
+    this.arena.release(p.block, p.bytes);
   }
 }
 
