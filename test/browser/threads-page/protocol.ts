@@ -31,6 +31,8 @@ export interface WorkerReport {
   readonly msOneThread: number;
   /** A batch-1 inference pass at 2 threads (split by hidden units) against 1 thread: y. */
   readonly units: Comparison;
+  /** Its best of 31 calls on 1 and 2 threads (the first run before the engine optimises the kernels), ms; printed, not asserted. */
+  readonly msUnits: readonly [number, number];
   /** Two runs at threads 2: the first grows the reply areas (a chunk's forward reply is ~3.5 MB, the first area 1 MiB), the second reuses them. */
   readonly runs: readonly ThreadRun[];
 }
