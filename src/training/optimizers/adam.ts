@@ -82,8 +82,10 @@ export class Adam extends BaseOptimizer<AdamHyper> {
     const decay = decoupled ? 1 - lr * weightDecay : 1;
     const l2 = decoupled ? 0 : weightDecay;
     const n = p.length;
-    if (decay === 1 && l2 === 0 && !vMax) {
-      // Plain Adam, the common case: one kernel of the backend (SIMD on the WASM one).
+    if (l2 === 0 && !vMax) {
+      // Plain Adam, the common case, and AdamW after its decay: one kernel of the backend
+      // (SIMD on the WASM one).
+      if (decay !== 1) for (let i = 0; i < n; i++) p[i] = p[i]! * decay;
       (getBackend().adamStep ?? adamStep)(p, grad, m, v, { beta1: b1, beta2: b2, eps, stepSize, bc2Sqrt });
       return;
     }
