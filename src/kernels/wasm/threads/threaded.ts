@@ -5,7 +5,6 @@ import type { Job } from './job.js';
 import { WorkerPool } from './pool.js';
 import { isSavedHandle } from '../saved.js';
 import { kernelVariant, type KernelVariant } from '../module.js';
-import { FasterOf } from './faster.js';
 import { UnitTeam, unitThreads } from './units.js';
 import { chunkBackwardArgs, chunkForwardArgs, chunksOf, isSplitSaved, mergeBackward, mergeForward, type ChunkPass } from './split.js';
 
@@ -77,23 +76,6 @@ export class ThreadedRunner {
   }
 
   /**
-   * A unit split pays only while both threads get a core at every step (they meet at a
-   * barrier each step): on a machine busy with other work one thread is faster. Values are
-   * identical either way, so per pass shape the runner times both and takes the faster,
-   * trying the other again now and then.
-   */
-  private unitsOrSingle(a: SequenceForwardArgs, n: number): SequenceForwardResult {
-    const { T, B, I, H } = a.dims;
-    return this.unitOrOne.run(
-      `${a.mode} ${T} ${B} ${I} ${H} ${n}`,
-      () => this.forwardUnits(a, n),
-      () => this.single.sequenceForward(a),
-    );
-  }
-
-  private readonly unitOrOne = new FasterOf();
-
-  /**
    * A hidden-unit split. What fails only there (no shared WebAssembly memory, the shared
    * build refused, a barrier that timed out, its 1 GB memory full) leaves this pass, and
    * later ones for a failed team, on one thread; batch splits keep the pool.
@@ -146,7 +128,7 @@ export class ThreadedRunner {
 
   forward(a: SequenceForwardArgs): SequenceForwardResult {
     const units = this.unitPlan(a);
-    if (units > 1) return this.unitsOrSingle(a, units);
+    if (units > 1) return this.forwardUnits(a, units);
     const n = this.plan(a);
     if (n === 1) return this.single.sequenceForward(a);
     const pool = this.pool!;
