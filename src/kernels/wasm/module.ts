@@ -105,9 +105,9 @@ function moduleBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> {
   return decode(variant === 'relaxed' ? kernelsRelaxedWasmBase64 : kernelsWasmBase64);
 }
 
-function instantiate(module: WebAssembly.Module, variant: KernelVariant): KernelInstance {
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(module, {
+/** An instance of either build on `memory` (the module imports it, and abort). */
+function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
+  return new WebAssembly.Instance(module, {
     env: {
       memory,
       abort: () => {
@@ -115,7 +115,11 @@ function instantiate(module: WebAssembly.Module, variant: KernelVariant): Kernel
       },
     },
   });
-  return { exports: instance.exports as unknown as KernelExports, memory, variant };
+}
+
+function instantiate(module: WebAssembly.Module, variant: KernelVariant): KernelInstance {
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  return { exports: instanceOn(module, memory).exports as unknown as KernelExports, memory, variant };
 }
 
 /**
@@ -133,14 +137,13 @@ export async function loadKernels(variant: KernelVariant = kernelVariant()): Pro
 
 /** The shared-memory build's exports (assembly/shared.ts): kernels threads run together. */
 export interface SharedKernelExports {
-  sameBits(a: number, b: number, n: number): number;
   /** One thread's share of a pass split by hidden units (assembly/units.ts); 0, or 1 when a thread stopped answering. */
   forwardUnits(
     mode: number, T: number, B: number, I: number, H: number, u0: number, Hj: number,
     x: number, wih: number, whh: number, bias: number, bhh: number,
     fresh: number, wihK: number, whhK: number, wihP: number, whhP: number,
     hs: number, cs: number, y: number, lens: number, rev: number,
-    xg: number, hg: number, g: number, hn: number, sync: number, threads: number,
+    xg: number, hg: number, g: number, hn: number, staging: number, sync: number, threads: number,
   ): number;
 }
 
@@ -162,13 +165,5 @@ export function loadSharedKernels(memory: WebAssembly.Memory, variant: KernelVar
     module = new WebAssembly.Module(decode(variant === 'relaxed' ? sharedRelaxedWasmBase64 : sharedWasmBase64));
     sharedModules.set(variant, module);
   }
-  const instance = new WebAssembly.Instance(module, {
-    env: {
-      memory,
-      abort: () => {
-        throw new Error('recur wasm kernels: abort');
-      },
-    },
-  });
-  return instance.exports as unknown as SharedKernelExports;
+  return instanceOn(module, memory).exports as unknown as SharedKernelExports;
 }

@@ -12,11 +12,11 @@ export const RNN_RELU = 1;
 export const LSTM = 2;
 export const GRU = 3;
 
-@inline function gatesOf(mode: i32, H: i32): i32 {
+@inline export function gatesOf(mode: i32, H: i32): i32 {
   return mode == LSTM ? 4 * H : mode == GRU ? 3 * H : H;
 }
 
-@inline function active(lens: usize, t: i32, b: i32): bool {
+@inline export function active(lens: usize, t: i32, b: i32): bool {
   return lens == 0 || t < load<i32>(lens + (<usize>b << 2));
 }
 

@@ -6,17 +6,7 @@
 // h_t, then waits at a barrier before the next step.
 import { gemm, pack, sameBits, setStaging } from './gemm';
 import { gruRow, lstmRow, rnnRow } from './cells';
-
-const LSTM = 2;
-const GRU = 3;
-
-@inline function gatesPer(mode: i32): i32 {
-  return mode == LSTM ? 4 : mode == GRU ? 3 : 1;
-}
-
-@inline function active(lens: usize, t: i32, b: i32): bool {
-  return lens == 0 || t < load<i32>(lens + (<usize>b << 2));
-}
+import { active, gatesOf, GRU, LSTM, RNN_RELU } from './sequence';
 
 // Waits until `count` threads have arrived. It spins first (the wait is normally the other
 // thread's step, microseconds), then sleeps 1 ms at a time (a worker still loading, or
@@ -82,7 +72,7 @@ export function forwardUnits(
   hs: usize, cs: usize, y: usize, lens: usize, rev: i32,
   xg: usize, hg: usize, g: usize, hn: usize, staging: usize, sync: usize, threads: i32,
 ): i32 {
-  const gates = gatesPer(mode);
+  const gates = gatesOf(mode, 1);
   const Gj = gates * Hj;
   // gemm's staging is static data: with K > 256 its odd rows add partial sums through it.
   setStaging(staging);
@@ -123,7 +113,7 @@ export function forwardUnits(
       } else if (mode == GRU) {
         gruRow(xr, rr, hp, g + <usize>b * gRow, hn + <usize>b * uBytes, hc, Hj);
       } else {
-        rnnRow(xr, rr, hc, Hj, mode == 1);
+        rnnRow(xr, rr, hc, Hj, mode == RNN_RELU);
       }
       memory.copy(yr, hc, uBytes);
     }

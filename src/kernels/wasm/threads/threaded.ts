@@ -51,10 +51,16 @@ export class ThreadedRunner {
     return this.pool?.state() === 'ready' ? this.pool.size : 0;
   }
 
+  /** Batch chunks the policy gives `a` on up to `threads` threads (1: do not split). */
+  private chunkCount(a: SequenceForwardArgs, threads: number): number {
+    if (a.variant || work(a) < this.policy.minWork) return 1;
+    return Math.max(1, Math.min(threads, Math.floor(a.dims.B / this.policy.minRows)));
+  }
+
   /** How many chunks to split this pass into (1: stay on this thread). */
   private plan(a: SequenceForwardArgs): number {
-    if (this.threads <= 1 || this.unavailable || a.variant || work(a) < this.policy.minWork) return 1;
-    const n = Math.min(this.threads, Math.floor(a.dims.B / this.policy.minRows));
+    if (this.threads <= 1 || this.unavailable) return 1;
+    const n = this.chunkCount(a, this.threads);
     if (n <= 1) return 1;
     const pool = this.ensurePool(n - 1);
     // Browser workers start only once this thread's event loop turns: until they have,
@@ -169,7 +175,7 @@ export class ThreadedRunner {
     if (list.reduce((s, a) => s + work(a), 0) < this.policy.minWork) return sequential();
     const share = Math.floor(this.threads / list.length);
     const pieces = list.flatMap((a, p) => {
-      const n = work(a) < this.policy.minWork ? 1 : Math.max(1, Math.min(share, Math.floor(a.dims.B / this.policy.minRows)));
+      const n = this.chunkCount(a, share);
       return chunksOf(a.dims.B, n).map((chunk) => ({ p, chunk, args: n === 1 ? a : chunkForwardArgs(a, chunk) }));
     });
     const pool = this.ensurePool(pieces.length - 1);

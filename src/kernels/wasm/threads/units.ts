@@ -25,7 +25,7 @@ export function unitThreads(a: SequenceForwardArgs, threads: number): number {
 }
 
 /** One thread's arguments of assembly/units.ts's forwardUnits. */
-type UnitsCall = number[];
+type UnitsCall = Parameters<SharedKernelExports['forwardUnits']>;
 
 /** What the caller writes into the barrier counter when its own staging failed (units.ts ABORT). */
 const ABORT = 0x40000000;
@@ -130,7 +130,7 @@ export class UnitTeam {
         Atomics.notify(sync, 0);
         throw e;
       }
-      return this.k.forwardUnits(...(calls[0] as Parameters<SharedKernelExports['forwardUnits']>));
+      return this.k.forwardUnits(...calls[0]!);
     });
     if (local !== 0 || replies.some((r) => r !== 0)) throw new RecurError('E_WORKER', 'wasm worker stopped answering in a pass split by hidden units');
     kept.ready = true;
@@ -232,5 +232,5 @@ export function runUnitsJob(job: UnitsJob): number {
     k = loadSharedKernels(job.memory, job.variant);
     joined.set(job.team, k);
   }
-  return k.forwardUnits(...(job.call as Parameters<SharedKernelExports['forwardUnits']>));
+  return k.forwardUnits(...job.call);
 }
