@@ -111,10 +111,10 @@ export { CharLm, pickNext, type CharLmConfig, type SampleOptions } from './model
 export { Forecaster, type ForecasterConfig } from './models/forecaster.js';
 export { SequenceClassifier, type ClassifierConfig } from './models/sequence-classifier.js';
 export type { RecurrentConfig } from './models/config.js';
-export { CharLmTask, type CharLmTaskOptions } from './tasks/charlm.js';
+export { CharLmTask, defaultValFraction, type CharLmTaskOptions } from './tasks/charlm.js';
 export { ForecastTask, type ForecastTaskOptions } from './tasks/forecast.js';
 export { ClassifyTask, type ClassifyTaskOptions, type ClassifyEncoding } from './tasks/classify.js';
-export { buildTask, type TaskSpec, type SavedData } from './tasks/build.js';
+export { buildTask, resolveSpec, type DraftSpec, type TaskSpec, type SavedData } from './tasks/build.js';
 export { modelFromSpec, type LoadedModel } from './tasks/from-checkpoint.js';
 export { forecastAhead } from './tasks/forecast-ahead.js';
 export { classify, nextCharacters, softmax } from './tasks/predict.js';

@@ -171,6 +171,8 @@ function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResu
       stepGrads: options.trace,
     });
     if (options.trace) stepGrads.value = grads.dhSteps;
+    const taken = new Set<Float32Array>();
+    const addInto = (t: Tensor | null, g: Float32Array | null) => accumulate(t, g, taken);
     addInto(x, grads.dx);
     addInto(h0, grads.dh0);
     addInto(c0, grads.dc0);
@@ -193,8 +195,18 @@ function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResu
   return { y, hN, cN, trace: result.trace, stepGrads };
 }
 
-function addInto(t: Tensor | null, g: Float32Array | null): void {
+/**
+ * Adds a pass's gradient into `t.grad`. A first gradient is taken over rather than copied
+ * into zeros (backends return fresh arrays, the caller's: SequenceGrads); `taken` keeps one
+ * array from becoming the gradient of two tensors.
+ */
+function accumulate(t: Tensor | null, g: Float32Array | null, taken: Set<Float32Array>): void {
   if (!t || !g || !t.requiresGrad) return;
+  if (t.grad === null && g.length === t.size && !taken.has(g)) {
+    taken.add(g);
+    t.grad = g;
+    return;
+  }
   const buf = gradBuffer(t);
   for (let i = 0; i < g.length; i++) buf[i]! += g[i]!;
 }

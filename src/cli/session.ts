@@ -4,7 +4,7 @@ import { FormatError, IoError } from '../errors.js';
 import { CHECKPOINT_VERSION, parseCheckpointConfig, type CheckpointConfig } from '../io/checkpoint-format.js';
 import { resolveCheckpointDir, writeDirAtomic } from '../io/atomic-write.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
-import { buildTask, type TaskSpec } from '../tasks/build.js';
+import { buildTask, resolveSpec, type DraftSpec, type TaskSpec } from '../tasks/build.js';
 import { modelFromSpec, type LoadedModel } from '../tasks/from-checkpoint.js';
 import type { Task } from '../tasks/task.js';
 import { makeOptimizer, type OptimizerKind } from '../training/optimizer-factory.js';
@@ -71,9 +71,10 @@ function trainerOptions(plan: RunPlan): TrainerOptions {
   };
 }
 
-/** A new training session on a data file. */
-export function startSession(spec: TaskSpec, plan: RunPlan, dataPath: string): Session {
+/** A new training session on a data file (defaults that depend on the data filled in). */
+export function startSession(draft: DraftSpec, plan: RunPlan, dataPath: string): Session {
   const bytes = readData(dataPath);
+  const spec = resolveSpec(draft, bytes, dataPath);
   const task = buildTask(spec, bytes, dataPath);
   const optimizer = makeOptimizer(plan.optimizer, task.model.namedParameters(), plan.lr, plan.weightDecay);
   const trainer = new Trainer(task, optimizer, trainerOptions(plan));

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { IoError, OptionError } from '../errors.js';
 import { DivergenceError } from '../training/trainer.js';
-import type { TaskSpec } from '../tasks/build.js';
+import type { DraftSpec } from '../tasks/build.js';
 import type { TaskKind } from '../tasks/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
 import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
@@ -55,7 +55,7 @@ interface TrainFlags {
   patience: number;
   restoreBest: boolean;
   average?: number;
-  valFraction: number;
+  valFraction?: number;
   testFraction?: number;
   out?: string;
   resume?: boolean;
@@ -107,7 +107,7 @@ export function registerTrain(program: Command): void {
     .option('--average <decay>', 'evaluate and keep a moving average of the weights with this decay (0 = off)', parseFraction)
     .option('--no-restore-best', 'end with the last parameters rather than those of the best validation')
     .option('--patience <n>', 'stop after N validations without improvement (0 = never)', parseNonNegativeInt, 0)
-    .option('--val-fraction <f>', 'part held out for validation', parseFraction, 0.1)
+    .option('--val-fraction <f>', 'part held out for validation, before the test part (default: charlm 20,000 characters within 2-10% of the text, else 0.1)', parseFraction)
     .option('--test-fraction <f>', 'last part held out for testing (default: charlm 0.1, forecast 1/3, classify 0.2)', parseFraction)
     .option('--out <dir>', 'checkpoint directory (default runs/<task>-<time>)')
     .option('--resume', 'continue the checkpoint in --out where it stopped')
@@ -130,12 +130,12 @@ export function registerTrain(program: Command): void {
     });
 }
 
-function specFrom(flags: TrainFlags): { spec: TaskSpec; plan: RunPlan } {
+function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
   const d = DEFAULTS[flags.task];
   if (flags.task !== 'classify' && flags.bidirectional) throw new OptionError('--bidirectional is for --task classify only');
   if (flags.task !== 'charlm' && flags.outputDropout) throw new OptionError('--output-dropout is for --task charlm only');
   const recurrentDropout = flags.recurrentDropout ?? d.recurrentDropout;
-  const spec: TaskSpec = {
+  const spec: DraftSpec = {
     kind: flags.task,
     model: {
       cell: flags.model,

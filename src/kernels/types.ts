@@ -177,6 +177,7 @@ export interface SequenceBackwardArgs {
   readonly stepGrads: boolean;
 }
 
+/** Every array is allocated for the call and belongs to the caller, which may keep or modify it. */
 export interface SequenceGrads {
   readonly dx: Float32Array;
   readonly dh0: Float32Array;

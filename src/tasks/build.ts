@@ -6,7 +6,7 @@ import { decodeText, Vocabulary } from '../data/text.js';
 import { applyTransform, chooseTransform, type SeriesEncoding } from '../data/windows.js';
 import { splitByTime } from '../data/series.js';
 import type { RecurrentConfig } from '../models/config.js';
-import { CharLmTask } from './charlm.js';
+import { CharLmTask, defaultValFraction } from './charlm.js';
 import { ClassifyTask, type ClassifyEncoding } from './classify.js';
 import { ForecastTask } from './forecast.js';
 import type { Task, TaskKind } from './task.js';
@@ -36,6 +36,16 @@ export interface TaskSpec {
   tokens?: 'char' | 'word';
   inputField?: string;
   labelField?: string;
+}
+
+/** A spec as given, before defaults that depend on the data are filled in (`resolveSpec`). */
+export type DraftSpec = Omit<TaskSpec, 'valFraction'> & { valFraction?: number };
+
+/** Fills in the data-dependent defaults: charlm's validation part (defaultValFraction), else 10%. */
+export function resolveSpec(draft: DraftSpec, bytes: Uint8Array, source: string): TaskSpec {
+  if (draft.valFraction !== undefined) return { ...draft, valFraction: draft.valFraction };
+  const valFraction = draft.kind === 'charlm' ? defaultValFraction(decodeText(bytes, source).length) : 0.1;
+  return { ...draft, valFraction };
 }
 
 /** Data a checkpoint keeps so a task is rebuilt identically (e.g. the vocabulary of the training text). */

@@ -1,4 +1,5 @@
-import { NonFiniteError, ShapeError } from '../errors.js';
+import { NonFiniteError, OptionError, ShapeError } from '../errors.js';
+import { boolOption, rejectUnknownOptions } from '../options.js';
 import { checkShapeValid, formatShape, sizeOf } from './shape.js';
 // autograd/backward imports only the *type* of Tensor, so this is no runtime cycle.
 import { runBackward } from '../autograd/backward.js';
@@ -28,6 +29,15 @@ export type TensorData = Float32Array | ArrayLike<number>;
  * x.shape;          // [2, 3]
  * x.get(1, 2);      // 6
  */
+/** `{ requiresGrad }` checked: `new Tensor(data, shape, true)` must not quietly mean false. */
+function requiresGradOption(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError(`Tensor: options must be an object such as { requiresGrad: true }, got ${String(options)}`);
+  }
+  rejectUnknownOptions('Tensor', options, ['requiresGrad']);
+  return boolOption('Tensor', 'requiresGrad', (options as { requiresGrad?: unknown }).requiresGrad, false);
+}
+
 export class Tensor {
   readonly data: Float32Array;
   readonly shape: readonly number[];
@@ -41,7 +51,7 @@ export class Tensor {
    */
   version = 0;
 
-  constructor(data: TensorData, shape?: readonly number[], options: { requiresGrad?: boolean } = {}) {
+  constructor(data: TensorData, shape?: readonly number[], options?: { requiresGrad?: boolean }) {
     const arr = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
     const sh = shape ? [...shape] : [arr.length];
     checkShapeValid(sh, 'Tensor');
@@ -52,7 +62,7 @@ export class Tensor {
     }
     this.data = arr;
     this.shape = Object.freeze(sh);
-    this.requiresGrad = options.requiresGrad ?? false;
+    this.requiresGrad = options === undefined ? false : requiresGradOption(options);
   }
 
   static zeros(shape: readonly number[], options?: { requiresGrad?: boolean }): Tensor {

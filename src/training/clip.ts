@@ -47,14 +47,8 @@ export function clipGradNorm(params: ParamList, maxNorm: number, options: number
 
   let acc = 0;
   for (const g of grads) {
-    for (let i = 0; i < g.length; i++) {
-      const a = Math.abs(g[i]!);
-      if (p === Infinity) acc = a > acc || Number.isNaN(a) ? a : acc; // keep a NaN once seen
-      else if (p === 2) acc += a * a;
-      else if (p === 1) acc += a;
-      else acc += a ** p;
-      if (Number.isNaN(acc)) break;
-    }
+    acc = p === Infinity ? largestMagnitude(g, acc) : addPowers(g, p, acc);
+    if (Number.isNaN(acc)) break;
   }
   const total = Math.fround(p === Infinity || p === 1 ? acc : p === 2 ? Math.sqrt(acc) : acc ** (1 / p));
 
@@ -74,6 +68,29 @@ export function clipGradNorm(params: ParamList, maxNorm: number, options: number
     for (const g of grads) for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
   }
   return total;
+}
+
+/**
+ * `acc` plus |g_i|^p over g, one running sum in order. One loop per order keeps the hot loop
+ * free of branches; a NaN carries through the sum, so no element needs checking.
+ */
+function addPowers(g: Float32Array, p: number, acc: number): number {
+  if (p === 2) for (let i = 0; i < g.length; i++) acc += g[i]! * g[i]!;
+  else if (p === 1) for (let i = 0; i < g.length; i++) acc += Math.abs(g[i]!);
+  else for (let i = 0; i < g.length; i++) acc += Math.abs(g[i]!) ** p;
+  return acc;
+}
+
+/** The larger of `acc` and the largest |g_i|; NaN once any element is NaN. */
+function largestMagnitude(g: Float32Array, acc: number): number {
+  for (let i = 0; i < g.length; i++) {
+    const a = Math.abs(g[i]!);
+    if (!(a <= acc)) {
+      if (Number.isNaN(a)) return a;
+      acc = a;
+    }
+  }
+  return acc;
 }
 
 /**

@@ -27,6 +27,12 @@ test('options: unknown, negative, out of range, wrong kind', () => {
   expectError(() => gru({ inputSize: 3, hiddenSize: 4, projSize: 2 } as never), OptionError, /unknown option 'projSize'/);
   expectError(() => lstm({ inputSize: 3, hiddenSize: 4, projSize: 4 }), OptionError, /projSize must be smaller than hiddenSize/);
   expectError(() => lstm({ inputSize: 3, hiddenSize: 4, numLayers: 0 }), OptionError, /numLayers must be an integer >= 1, got 0/);
+  // A tensor's options: `true` in place of { requiresGrad: true } must not quietly mean false.
+  expectError(() => new Tensor([1, 2], [2], true as never), OptionError, /Tensor: options must be an object such as \{ requiresGrad: true \}, got true/);
+  expectError(() => new Tensor([1, 2], [2], { requireGrad: true } as never), OptionError, /Tensor: unknown option 'requireGrad'; known options: requiresGrad/);
+  expectError(() => Tensor.zeros([2], { requiresGrad: 1 } as never), OptionError, /requiresGrad must be true or false, got 1/);
+  assert.equal(new Tensor([1, 2], [2], { requiresGrad: true }).requiresGrad, true);
+  assert.equal(new Tensor([1, 2], [2], {}).requiresGrad, false);
 });
 
 test('input and state shapes are checked, never broadcast', () => {

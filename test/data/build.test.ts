@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {
   buildTask,
   CharLmTask,
+  defaultValFraction,
+  resolveSpec,
   classify,
   ClassifyTask,
   forecastAhead,
@@ -124,4 +126,17 @@ test('ClassifyTask on numeric sequences (rising vs falling) learns; classify() m
   // inputs of another width, or text for a numeric model, are errors rather than crashes
   assert.throws(() => classify(task.model, task.encoding, [{ steps: [[1, 2], [3, 4]] }]), (e: unknown) => e instanceof FormatError && /2 features per step; this model reads 1/.test(e.message));
   assert.throws(() => classify(task.model, task.encoding, [{ text: 'abc' }]), /this model reads numeric sequences, but a record holds text/);
+});
+
+test('resolveSpec: charlm holds out the 20,000 characters validation scores, within 2-10% of the text; an explicit fraction stays', () => {
+  const { kind: _k, valFraction: _v, ...rest } = { ...base, kind: 'charlm' as const };
+  const draft = { ...rest, kind: 'charlm' as const };
+  const text = (n: number) => utf8('é'.repeat(n)); // 2 bytes per character: characters count, not bytes
+  assert.equal(resolveSpec(draft, text(100_000), 't.txt').valFraction, 0.1);
+  assert.equal(resolveSpec(draft, text(400_000), 't.txt').valFraction, 0.05);
+  assert.equal(resolveSpec(draft, text(5_000_000), 't.txt').valFraction, 0.02);
+  assert.equal(resolveSpec({ ...draft, valFraction: 0.3 }, text(400_000), 't.txt').valFraction, 0.3);
+  assert.equal(resolveSpec({ ...draft, kind: 'forecast' }, utf8('y\n1\n2\n'), 's.csv').valFraction, 0.1);
+  assert.equal(defaultValFraction(0), 0.1);
+  assert.throws(() => resolveSpec(draft, new Uint8Array(0), 'empty.txt'), /empty.txt: the file is empty/);
 });

@@ -125,10 +125,14 @@ export function chunkBackwardArgs(b: SequenceBackwardArgs, part: ChunkPass, remo
   };
 }
 
+/** Sums the chunks' arrays into the first one (each pass returns fresh arrays, ours to reuse). */
 const sum = (xs: (Float32Array | null)[]): Float32Array | null => {
-  if (xs[0] === null || xs[0] === undefined) return null;
-  const out = Float32Array.from(xs[0]);
-  for (const x of xs.slice(1)) for (let i = 0; i < out.length; i++) out[i]! += x![i]!;
+  const out = xs[0];
+  if (!out) return null;
+  for (let k = 1; k < xs.length; k++) {
+    const x = xs[k]!;
+    for (let i = 0; i < out.length; i++) out[i]! += x[i]!;
+  }
   return out;
 };
 
