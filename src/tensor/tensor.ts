@@ -20,15 +20,6 @@ export interface GradNode {
 /** Things `new Tensor` accepts as data. Plain arrays are converted to float32. */
 export type TensorData = Float32Array | ArrayLike<number>;
 
-/**
- * A dense float32 array with a shape, row-major (last index fastest), plus what reverse-mode
- * differentiation needs: `requiresGrad`, the accumulated `grad`, and the `node` that made it.
- *
- * @example
- * const x = new Tensor([1, 2, 3, 4, 5, 6], [2, 3]);
- * x.shape;          // [2, 3]
- * x.get(1, 2);      // 6
- */
 /** `{ requiresGrad }` checked: `new Tensor(data, shape, true)` must not quietly mean false. */
 function requiresGradOption(options: unknown): boolean {
   if (typeof options !== 'object' || options === null) {
@@ -38,6 +29,15 @@ function requiresGradOption(options: unknown): boolean {
   return boolOption('Tensor', 'requiresGrad', (options as { requiresGrad?: unknown }).requiresGrad, false);
 }
 
+/**
+ * A dense float32 array with a shape, row-major (last index fastest), plus what reverse-mode
+ * differentiation needs: `requiresGrad`, the accumulated `grad`, and the `node` that made it.
+ *
+ * @example
+ * const x = new Tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+ * x.shape;          // [2, 3]
+ * x.get(1, 2);      // 6
+ */
 export class Tensor {
   readonly data: Float32Array;
   readonly shape: readonly number[];
