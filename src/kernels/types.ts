@@ -177,7 +177,11 @@ export interface SequenceBackwardArgs {
   readonly stepGrads: boolean;
 }
 
-/** Every array is allocated for the call and belongs to the caller, which may keep or modify it. */
+/**
+ * Every array is allocated for the call and belongs to the caller, which may keep or modify
+ * it: autograd makes them the tensors' `.grad`. None may be a view of another, of an input or
+ * of kernel memory reused later (the backend contract tests check this on every backend).
+ */
 export interface SequenceGrads {
   readonly dx: Float32Array;
   readonly dh0: Float32Array;

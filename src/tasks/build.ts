@@ -44,8 +44,15 @@ export type DraftSpec = Omit<TaskSpec, 'valFraction'> & { valFraction?: number }
 /** Fills in the data-dependent defaults: charlm's validation part (defaultValFraction), else 10%. */
 export function resolveSpec(draft: DraftSpec, bytes: Uint8Array, source: string): TaskSpec {
   if (draft.valFraction !== undefined) return { ...draft, valFraction: draft.valFraction };
-  const valFraction = draft.kind === 'charlm' ? defaultValFraction(decodeText(bytes, source).length) : 0.1;
+  const valFraction = draft.kind === 'charlm' ? defaultValFraction(codePoints(decodeText(bytes, source))) : 0.1;
   return { ...draft, valFraction };
+}
+
+/** Characters as the vocabulary counts them (code points, not UTF-16 units). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
 
 /** Data a checkpoint keeps so a task is rebuilt identically (e.g. the vocabulary of the training text). */

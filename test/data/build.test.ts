@@ -137,6 +137,8 @@ test('resolveSpec: charlm holds out the 20,000 characters validation scores, wit
   assert.equal(resolveSpec(draft, text(5_000_000), 't.txt').valFraction, 0.02);
   assert.equal(resolveSpec({ ...draft, valFraction: 0.3 }, text(400_000), 't.txt').valFraction, 0.3);
   assert.equal(resolveSpec({ ...draft, kind: 'forecast' }, utf8('y\n1\n2\n'), 's.csv').valFraction, 0.1);
+  // Characters outside the BMP count once (two UTF-16 units, four bytes each).
+  assert.equal(resolveSpec(draft, utf8('\u{1F40B}'.repeat(400_000)), 'w.txt').valFraction, 0.05);
   assert.equal(defaultValFraction(0), 0.1);
   assert.throws(() => resolveSpec(draft, new Uint8Array(0), 'empty.txt'), /empty.txt: the file is empty/);
 });

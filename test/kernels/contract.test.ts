@@ -113,6 +113,36 @@ for (const backend of backends) {
       }
     });
 
+    test('backward returns fresh arrays, owned by the caller: none shared, none rewritten by a later call', () => {
+      // Autograd takes these arrays over as the tensors' .grad (autograd/recurrent.ts).
+      for (const mode of modes) {
+        for (const proj of mode === 'lstm' ? [0, 3] : [0]) {
+          const spec: CaseSpec = { mode, T: 5, B: 3, I: 4, H: 6, proj, bias: true, lengths: false, reverse: false, seed: 31 };
+          const args = makeArgs(spec);
+          const { T, B, H, P } = args.dims;
+          const r = seeded(7);
+          const rand = (n: number) => Float32Array.from({ length: n }, () => r());
+          const call = () => {
+            const res = backend.sequenceForward(args);
+            const dy = rand(T * B * P);
+            const dhN = rand(B * P);
+            const dcN = mode === 'lstm' ? rand(B * H) : null;
+            const g = backend.sequenceBackward({ forward: args, result: res, dy, dhN, dcN, stepGrads: true });
+            return { g, upstream: [dy, dhN, dcN, res.y, res.hN, res.cN] };
+          };
+          const first = call();
+          const kept = GRAD_KEYS.map((k) => (first.g[k] ? Float32Array.from(first.g[k]!) : null));
+          const second = call();
+          const arrays = [first.g, second.g].flatMap((g) => GRAD_KEYS.map((k) => g[k]).filter((a): a is Float32Array => a !== null));
+          const foreign = [...first.upstream, ...second.upstream, args.x, args.h0, args.c0, ...Object.values(args.weights)].filter((a): a is Float32Array => a !== null);
+          const buffers = new Set(arrays.map((a) => a.buffer));
+          assert.equal(buffers.size, arrays.length, `${backend.name} ${mode} P${proj}: each gradient has a buffer of its own`);
+          for (const a of foreign) assert.ok(!buffers.has(a.buffer), `${backend.name} ${mode} P${proj}: a gradient shares memory with an input or a forward result`);
+          GRAD_KEYS.forEach((k, i) => assert.deepEqual(first.g[k], kept[i], `${backend.name} ${mode} P${proj}: ${k} rewritten by the next call`));
+        }
+      }
+    });
+
     test('inference without saving gives the same outputs, and no step gradients unless asked', () => {
       for (const spec of specs().filter((s) => s.seed % 4 === 0)) {
         const what = `${backend.name} ${name(spec)}`;
