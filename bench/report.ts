@@ -6,6 +6,7 @@ import { cpus, freemem, loadavg, platform, release, arch, totalmem } from 'node:
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernelVariant } from '../src/kernels/wasm/module.js';
+import { ceilingMarkdown, type Ceiling } from './ceiling.js';
 import { AGREEMENT_TOLERANCE, type AgreementRow, type TargetResult } from './analysis.js';
 import { systemLabel, type Measurement, type Workload, type WorkloadId } from './workloads.js';
 
@@ -37,6 +38,8 @@ export interface BenchResults {
   date: string;
   durationSeconds: number;
   machine: MachineInfo;
+  /** The 128-bit WASM SIMD ceiling measured in the same run (absent in results from before it). */
+  ceiling?: Ceiling;
   versions: Record<string, string>;
   flopFormula: string;
   workloads: Array<Workload & { flops: number }>;
@@ -196,6 +199,11 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
   out.push('Reported, not enforced: the bench never fails on a miss.', '');
   out.push(table(['workload', 'target', 'measured', 'result'], r.targets.map((t) => [t.workload, t.target, esc(t.measured), t.verdict === 'pass' ? '**pass**' : t.verdict === 'miss' ? '**miss**' : 'n/a'])), '');
 
+  if (r.ceiling) {
+    out.push('## Ceiling: what 128-bit WebAssembly can do on this machine', '');
+    out.push(ceilingMarkdown(r.ceiling, ceilingFigures(r)), '');
+  }
+
   for (const w of r.workloads) {
     out.push(`## ${w.id}: ${w.title}`, '');
     const shape = `input ${w.inputSize}, hidden ${w.hiddenSize}, batch ${w.batch}, seq ${w.seq}${w.numLayers > 1 ? `, ${w.numLayers} layers` : ''}${w.bidirectional ? ', bidirectional' : ''}${w.headOut ? `, head ${w.hiddenSize}→${w.headOut}` : ''}`;
@@ -287,4 +295,17 @@ function variantsTable(): string {
   } catch {
     return '';
   }
+}
+
+/** recur's best one-thread W2 figure and onnxruntime-node's best time on each two-thread target. */
+function ceilingFigures(r: BenchResults): Parameters<typeof ceilingMarkdown>[1] {
+  const flopsOf = (id: WorkloadId): number => r.workloads.find((w) => w.id === id)?.flops ?? 0;
+  const ok = (m: Measurement): boolean => m.status === 'ok' && m.ms !== undefined;
+  const best = (ms: Measurement[]): Measurement | undefined => ms.filter(ok).sort((a, b) => a.ms! - b.ms!)[0];
+  const w2 = best(r.measurements.filter((m) => m.peer === 'recur' && m.variant === 'wasm' && m.threads === 1 && m.workload === 'W2'));
+  const twoThreadTargets = (['W2', 'W4', 'W5', 'W6'] as const).flatMap((id) => {
+    const o = best(r.measurements.filter((m) => m.peer === 'onnxruntime-node' && m.workload === id));
+    return o ? [{ id, onnx: { label: systemLabel(o), ms: o.ms!, flops: flopsOf(id) } }] : [];
+  });
+  return { recur1T: w2 ? { label: `W2 on ${systemLabel(w2)}`, ms: w2.ms!, flops: flopsOf('W2') } : null, twoThreadTargets };
 }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { agreement, evaluateTargets } from './analysis.js';
+import { measureCeiling } from './ceiling.js';
 import { errorText, parseLine, type PlannedSystem } from './harness.js';
 import { machineInfo, packageVersions, writeReport, type BenchResults, type JobRecord } from './report.js';
 import { flops, FLOP_FORMULA, selectWorkloads, WORKLOADS, type Measurement, type PeerConfig, type WorkloadId } from './workloads.js';
@@ -163,6 +164,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const config: PeerConfig = { quick: options.quick, workloads: [...workloads], budgetMs: options.budgetMs ?? (options.quick ? 150 : 2000) };
   const machine = machineInfo();
   const started = new Date();
+  // Before the peers, on a quiet machine: the 128-bit WASM arithmetic ceiling of this CPU.
+  const ceiling = await measureCeiling(options.quick ? 2 : 7);
   const jobs = JOBS.filter((j) => !options.jobs || options.jobs.includes(j.id));
   const measurements: Measurement[] = [];
   const info: Record<string, string> = {};
@@ -194,6 +197,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     date: started.toISOString(),
     durationSeconds: (Date.now() - started.getTime()) / 1000,
     machine: { ...machine, loadAverageEnd: machineInfo().loadAverageStart },
+    ceiling,
     versions: { ...packageVersions(), ...info },
     flopFormula: FLOP_FORMULA,
     workloads: selected.map((w) => ({ ...w, flops: flops(w) })),

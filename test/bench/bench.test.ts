@@ -9,6 +9,7 @@ import { noGrad } from '../../src/index.js';
 import { buildLayer, inputTensor } from '../../bench/models.js';
 import { ortForward, ortSession, ortSteps } from '../../bench/peers/onnxruntime.js';
 import { mergeRounds, runBench } from '../../bench/run.js';
+import { ceilingMarkdown } from '../../bench/ceiling.js';
 import type { BenchResults } from '../../bench/report.js';
 import { flops, makeInput, QUICK_WORKLOADS, WORKLOADS, type Measurement, type Workload, type WorkloadId } from '../../bench/workloads.js';
 import * as ort from 'onnxruntime-node';
@@ -116,11 +117,33 @@ describe('bench:quick', () => {
 
   it('writes the markdown sections', () => {
     const text = readFileSync(md, 'utf8');
-    for (const heading of ['# Benchmarks', '## Machine', '## Versions', '## Summary', '## Targets', '## Output agreement', '## What each peer measured', '## Method']) {
+    for (const heading of ['# Benchmarks', '## Machine', '## Versions', '## Summary', '## Targets', '## Ceiling', '## Output agreement', '## What each peer measured', '## Method']) {
       assert.ok(text.includes(heading), heading);
     }
     for (const id of ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6']) assert.ok(text.includes(`## ${id}: `), id);
     assert.ok(text.includes('Quick mode'));
+  });
+
+  it('measures the 128-bit WASM arithmetic ceiling in the same run', () => {
+    const c = results.ceiling!;
+    assert.ok(c, 'results.ceiling');
+    assert.ok(Number.isFinite(c.plainOneThread) && c.plainOneThread > 0.5, `plain ${c.plainOneThread}`);
+    if (c.fusedOneThread !== null) assert.ok(Number.isFinite(c.fusedOneThread) && c.fusedOneThread > 0.5);
+    assert.ok(c.nativeVectors.length > 0 && c.threads >= 1);
+  });
+});
+
+describe('bench ceiling', () => {
+  it('says what each two-thread target asks of recur against the ceiling', () => {
+    const c = { fusedOneThread: 50, fusedAllThreads: 100, plainOneThread: 30, threads: 2, nativeVectors: 'AVX-512 (512-bit, 16 floats)' };
+    const text = ceilingMarkdown(c, {
+      recur1T: { label: 'W2 on recur wasm 1T', ms: 100, flops: 4e9 },
+      twoThreadTargets: [{ id: 'W2', onnx: { label: 'onnxruntime-node 2T', ms: 20, flops: 4e9 } }],
+    });
+    // 4 GFLOP in 100 ms is 40 GFLOP/s, 80% of 50; onnxruntime's 200 GFLOP/s halved is 100, all of the 2-thread ceiling.
+    assert.ok(text.includes('ran at 40.0 GFLOP/s, 80% of the one-thread ceiling'), text);
+    assert.ok(text.includes('| W2 | onnxruntime-node 2T 20.00 ms | 200.0 | 100.0 GFLOP/s | 100% |'), text);
+    assert.ok(text.includes('AVX-512'));
   });
 });
 
