@@ -22,8 +22,7 @@ function source(fused: boolean): string {
     '  for (let i = 0; i < n; i++) {',
     ...ids.map((i) => `    a${i} = ${op.replaceAll('a$', `a${i}`)};`),
     '  }',
-    `  const s = ${ids.map((i) => `a${i}`).join(' + ').replace(/a(\d+)/g, 'f32x4.extract_lane(a$1, 0)')};`,
-    '  return s;',
+    `  return ${ids.map((i) => `f32x4.extract_lane(a${i}, 0)`).join(' + ')};`,
     '}',
   ].join('\n');
 }

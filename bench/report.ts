@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernelVariant } from '../src/kernels/wasm/module.js';
 import { ceilingMarkdown, type Ceiling } from './ceiling.js';
-import { AGREEMENT_TOLERANCE, type AgreementRow, type TargetResult } from './analysis.js';
+import { AGREEMENT_TOLERANCE, peerBest, recurBest, type AgreementRow, type TargetResult } from './analysis.js';
 import { systemLabel, type Measurement, type Workload, type WorkloadId } from './workloads.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -297,15 +297,13 @@ function variantsTable(): string {
   }
 }
 
-/** recur's best one-thread W2 figure and onnxruntime-node's best time on each two-thread target. */
+/** recur's best one-thread W2 figure (as the W2 GFLOP/s target takes it) and onnxruntime-node's best time on each two-thread target. */
 function ceilingFigures(r: BenchResults): Parameters<typeof ceilingMarkdown>[1] {
   const flopsOf = (id: WorkloadId): number => r.workloads.find((w) => w.id === id)?.flops ?? 0;
-  const ok = (m: Measurement): boolean => m.status === 'ok' && m.ms !== undefined;
-  const best = (ms: Measurement[]): Measurement | undefined => ms.filter(ok).sort((a, b) => a.ms! - b.ms!)[0];
-  const w2 = best(r.measurements.filter((m) => m.peer === 'recur' && m.variant === 'wasm' && m.threads === 1 && m.workload === 'W2'));
+  const w2 = recurBest(r.measurements, 'W2', 1);
   const twoThreadTargets = (['W2', 'W4', 'W5', 'W6'] as const).flatMap((id) => {
-    const o = best(r.measurements.filter((m) => m.peer === 'onnxruntime-node' && m.workload === id));
-    return o ? [{ id, onnx: { label: systemLabel(o), ms: o.ms!, flops: flopsOf(id) } }] : [];
+    const o = peerBest(r.measurements, 'onnxruntime-node', id);
+    return o ? [{ id, onnx: { label: systemLabel(o), ms: o.ms, flops: flopsOf(id) } }] : [];
   });
-  return { recur1T: w2 ? { label: `W2 on ${systemLabel(w2)}`, ms: w2.ms!, flops: flopsOf('W2') } : null, twoThreadTargets };
+  return { recur1T: w2 ? { label: `W2 on ${systemLabel(w2)}`, ms: w2.ms, flops: flopsOf('W2') } : null, twoThreadTargets };
 }
