@@ -15,6 +15,7 @@ export function printReport(kind: TaskKind, m: EvalReport, task?: Task): void {
     rows.push(['RMSE, one step ahead (test)', m.rmse, 'recur']);
     rows.push(['RMSE', m.naive_rmse, 'persistence baseline']);
     rows.push(['RMSE', m.seasonal_naive_rmse, `seasonal-naive baseline (period ${fmt(m.season)})`]);
+    if (m.ar_rmse !== undefined) rows.push(['RMSE', m.ar_rmse, `linear AR(${fmt(m.ar_order)}) baseline (least squares, order by AIC)`]);
     rows.push(['MAE', m.mae, 'recur']);
     rows.push(['MASE', m.mase, 'recur']);
     for (const k of Object.keys(m)) if (k.startsWith('rmse_h')) rows.push([`RMSE over ${k.slice(6)} steps`, m[k], 'recur']);

@@ -1,9 +1,11 @@
 import { noGrad } from '../autograd/graph.js';
 import { FormatError } from '../errors.js';
+import { fitAutoregression, predictAutoregression } from '../data/autoregression.js';
 import { baselineRmse, detectSeason, splitByTime, type TimeSplit } from '../data/series.js';
 import {
   applyTransform,
   decodePrediction,
+  invertTransform,
   encodeTargets,
   encodeWindow,
   featureCount,
@@ -176,8 +178,24 @@ export class ForecastTask implements Task {
       season: this.season,
       test_points: n - valEnd,
     };
+    const ar = this.autoregressionRmse();
+    if (ar) Object.assign(out, { ar_rmse: ar.rmse, ar_order: ar.order });
     if (this.options.horizon > 1) out[`rmse_h${this.options.horizon}`] = e.horizonRmse;
     return out;
+  }
+
+  /**
+   * The linear AR baseline's one-step RMSE on the test part: fitted on everything before it
+   * (in model space, so on logs where the model uses them), order by AIC up to the window.
+   */
+  private autoregressionRmse(): { rmse: number; order: number } | null {
+    const { valEnd, n } = this.split;
+    const ar = fitAutoregression(this.series.z, valEnd, this.options.window);
+    if (!ar) return null;
+    let se = 0;
+    const first = Math.max(valEnd, ar.order);
+    for (let t = first; t < n; t++) se += (invertTransform(predictAutoregression(ar, this.series.z, t), this.encoding.transform) - this.series.y[t]!) ** 2;
+    return { rmse: Math.sqrt(se / (n - first)), order: ar.order };
   }
 
   /** Forecast of the `horizon` steps after the end of the series. */

@@ -20,6 +20,9 @@ test('forecast end to end: train --json, eval --json, forecast with a plot, info
   const done = events.find((e) => e.event === 'done')!;
   assert.ok((done.rmse as number) < (done.seasonal_naive_rmse as number), `rmse ${done.rmse} vs seasonal naive ${done.seasonal_naive_rmse}`);
   assert.ok(Math.abs((done.naive_rmse as number) - 48.0) < 1.5, `persistence baseline ${done.naive_rmse}`);
+  // The AR baseline is fitted by least squares on the logs before the test part: numpy gives AR(12), RMSE 20.55316.
+  assert.equal(done.ar_order, 12);
+  assert.ok(Math.abs((done.ar_rmse as number) - 20.553156658406) < 1e-6, `AR baseline ${done.ar_rmse}`);
   for (const f of ['model.safetensors', 'state.safetensors', 'config.json', 'loss.csv', 'loss.svg']) assert.ok(existsSync(join(out, f)), f);
 
   const e = recur(['eval', out, '--json']);
