@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { resumeSession } from '../src/cli/session.js';
+import { ForecastTask } from '../src/tasks/forecast.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -40,6 +42,14 @@ function names(): string {
   const path = join(work, 'names.jsonl');
   writeFileSync(path, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return path;
+}
+
+/** MSE of the checkpoint's one-step forecasts over the first `years` of the test part. */
+async function firstYears(dir: string, years: number): Promise<{ mse_1921_1955: number }> {
+  const { task } = await resumeSession(dir);
+  if (!(task instanceof ForecastTask)) throw new Error(`${dir}: not a forecaster`);
+  const { rmse } = task.errors(task.split.valEnd, task.split.valEnd + years);
+  return { mse_1921_1955: rmse * rmse };
 }
 
 interface Run {
@@ -78,7 +88,7 @@ const runs: Run[] = [
     args: ['train', 'data/airline_passengers.csv', '--task', 'forecast'],
     metric: 'RMSE, one step',
     value: (m) => m.rmse!,
-    baselines: (m) => `persistence ${m.naive_rmse!.toFixed(1)}; seasonal-naive ${m.seasonal_naive_rmse!.toFixed(1)}`,
+    baselines: (m) => `persistence ${m.naive_rmse!.toFixed(1)}; seasonal-naive ${m.seasonal_naive_rmse!.toFixed(1)}; AR(${m.ar_order}) ${m.ar_rmse!.toFixed(1)}`,
     target: 35,
     better: 'lower',
   },
@@ -88,7 +98,11 @@ const runs: Run[] = [
     args: ['train', '@sunspots', '--task', 'forecast', '--test-fraction', String(67 / 288)],
     metric: 'MSE, one step',
     value: (m) => m.mse!,
-    baselines: (m) => `persistence ${(m.naive_rmse! ** 2).toFixed(1)}; Zhang 2003: ARIMA 217, ANN 205, hybrid 187`,
+    // The ARIMA 217 / ANN 205 / hybrid 187 usually quoted from Zhang (2003) are on the scale of the
+    // first 35 test years (least-squares AR(9): 189 there, 305 on all 67), so recur is scored there too.
+    baselines: (m) =>
+      `persistence ${(m.naive_rmse! ** 2).toFixed(1)}; AR(${m.ar_order}) ${(m.ar_rmse! ** 2).toFixed(1)}; ` +
+      `on 1921-1955 recur ${m.mse_1921_1955!.toFixed(1)} vs Zhang 2003 ARIMA 217, ANN 205, hybrid 187`,
     target: 200,
     better: 'lower',
   },
@@ -117,6 +131,7 @@ for (const run of runs.filter((r) => only.includes(r.key))) {
     rows.push(`| ${run.key} | ${run.data} | ${run.metric} | failed (exit ${r.status}) | | ${run.target} | miss | ${seconds.toFixed(0)} s |`);
     continue;
   }
+  if (run.key === 'sunspots') Object.assign(done, await firstYears(out, 35));
   const v = run.value(done);
   const ok = run.better === 'lower' ? v < run.target : v >= run.target;
   rows.push(`| ${run.key} | ${run.data} | ${run.metric} | ${v.toFixed(3)} | ${run.baselines(done)} | ${run.better === 'lower' ? '<' : '>='} ${run.target} | ${ok ? 'pass' : 'miss'} | ${seconds.toFixed(0)} s |`);

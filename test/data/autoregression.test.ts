@@ -28,7 +28,7 @@ test('fitAutoregression: recovers a simulated AR(2) and picks its order by AIC',
   close(ar.intercept, 1, 0.1, 'intercept');
 });
 
-test('fitAutoregression: yearly sunspots 1700-1920 give numpy's least-squares AR(9), MSE 305.25 on 1921-1987', () => {
+test('fitAutoregression: yearly sunspots 1700-1920 give numpy least-squares AR(9), MSE 305.25 on 1921-1987', () => {
   const y = readFileSync('data/sunspots_yearly.csv', 'utf8').trim().split('\n').slice(1, 289).map((l) => Number(l.split(',')[1]));
   assert.equal(y.length, 288);
   const ar = fitAutoregression(y, 221, 12)!;
