@@ -17,41 +17,41 @@ export interface Autoregression {
  * hundreds beside an intercept). Returns null when the columns are (nearly) dependent.
  */
 export function leastSquares(a: Float64Array, b: Float64Array, rows: number, cols: number): { x: Float64Array; rss: number } | null {
-  const m = Float64Array.from(a);
-  const r = Float64Array.from(b);
+  // Reflections act on [A | b] together: b is the augmented matrix's last column.
+  const w = cols + 1;
+  const m = new Float64Array(rows * w);
   let scale = 0;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
+  for (let i = 0; i < rows; i++) {
+    for (let k = 0; k < cols; k++) scale = Math.max(scale, Math.abs((m[i * w + k] = a[i * cols + k]!)));
+    m[i * w + cols] = b[i]!;
+  }
   for (let j = 0; j < cols; j++) {
     let norm = 0;
-    for (let i = j; i < rows; i++) norm += m[i * cols + j]! ** 2;
+    for (let i = j; i < rows; i++) norm += m[i * w + j]! ** 2;
     norm = Math.sqrt(norm);
     if (!(norm > 1e-10 * scale * Math.sqrt(rows))) return null;
-    const alpha = m[j * cols + j]! > 0 ? -norm : norm;
+    const alpha = m[j * w + j]! > 0 ? -norm : norm;
     // Householder vector v = column - alpha e_j, applied to the remaining columns and b.
     const v = new Float64Array(rows - j);
-    for (let i = j; i < rows; i++) v[i - j] = m[i * cols + j]!;
+    for (let i = j; i < rows; i++) v[i - j] = m[i * w + j]!;
     v[0]! -= alpha;
     let vv = 0;
     for (const x of v) vv += x * x;
-    for (let k = j; k < cols; k++) {
+    for (let k = j; k < w; k++) {
       let s = 0;
-      for (let i = j; i < rows; i++) s += v[i - j]! * m[i * cols + k]!;
+      for (let i = j; i < rows; i++) s += v[i - j]! * m[i * w + k]!;
       const f = (2 * s) / vv;
-      for (let i = j; i < rows; i++) m[i * cols + k]! -= f * v[i - j]!;
+      for (let i = j; i < rows; i++) m[i * w + k]! -= f * v[i - j]!;
     }
-    let s = 0;
-    for (let i = j; i < rows; i++) s += v[i - j]! * r[i]!;
-    const f = (2 * s) / vv;
-    for (let i = j; i < rows; i++) r[i]! -= f * v[i - j]!;
   }
   const x = new Float64Array(cols);
   for (let j = cols - 1; j >= 0; j--) {
-    let s = r[j]!;
-    for (let k = j + 1; k < cols; k++) s -= m[j * cols + k]! * x[k]!;
-    x[j] = s / m[j * cols + j]!;
+    let s = m[j * w + cols]!;
+    for (let k = j + 1; k < cols; k++) s -= m[j * w + k]! * x[k]!;
+    x[j] = s / m[j * w + j]!;
   }
   let rss = 0;
-  for (let i = cols; i < rows; i++) rss += r[i]! ** 2;
+  for (let i = cols; i < rows; i++) rss += m[i * w + cols]! ** 2;
   return { x, rss };
 }
 
