@@ -118,7 +118,7 @@ export function registerTrain(program: Command): void {
     .option('--column <name>', 'forecast: the column to predict (default: the last non-date column)')
     .option('--features <names>', 'forecast: extra input columns, comma-separated', parseList)
     .addOption(new Option('--missing <how>', 'forecast: missing values').choices(['error', 'interpolate']).default('error'))
-    .addOption(new Option('--transform <t>', 'forecast: model log(y) for positive, growing series').choices(['auto', 'none', 'log']).default('auto'))
+    .addOption(new Option('--transform <t>', 'forecast: model log(y); auto: for positive series spanning 3x whose swings grow with the level').choices(['auto', 'none', 'log']).default('auto'))
     .option('--window <n>', 'forecast: past steps the model reads', parsePositiveInt)
     .option('--horizon <n>', 'forecast: future steps predicted at once', parsePositiveInt, 1)
     .option('--season <n>', 'forecast: seasonal period for the seasonal-naive baseline (0 = detect)', parseNonNegativeInt, 0)

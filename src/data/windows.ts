@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
-import { fitScaler, type Scaler } from './series.js';
+import { guerreroLambda } from './guerrero.js';
+import { detectSeason, fitScaler, type Scaler } from './series.js';
 
 /**
  * How a forecaster sees a series: each step's features are the scaled level, the scaled
@@ -24,23 +25,26 @@ export function invertTransform(v: number, transform: 'none' | 'log'): number {
   return transform === 'log' ? Math.exp(v) : v;
 }
 
-/** 'auto' picks log for strictly positive series spanning at least a factor of 3 in training. */
-export function chooseTransform(y: ArrayLike<number>, trainEnd: number, requested: 'auto' | 'none' | 'log', what: string): 'none' | 'log' {
+/**
+ * 'auto' picks log for a strictly positive series that spans at least a factor of 3 in
+ * training and whose spread grows with its level: Guerrero's Box-Cox lambda on the training
+ * part (subseries of one season, or pairs) below 0.5, nearer the log scale's 0 than the
+ * original scale's 1. A series that grows without its swings growing stays on its own scale.
+ */
+export function chooseTransform(y: ArrayLike<number>, trainEnd: number, requested: 'auto' | 'none' | 'log', what: string, season = 0): 'none' | 'log' {
   let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < y.length; i++) {
-    min = Math.min(min, y[i]!);
-    max = Math.max(max, y[i]!);
-  }
+  for (let i = 0; i < y.length; i++) min = Math.min(min, y[i]!);
   if (requested === 'log' && min <= 0) throw new FormatError(`${what}: the log transform needs positive values; the smallest is ${min}`);
   if (requested !== 'auto') return requested;
+  const train = Float64Array.from({ length: trainEnd }, (_, i) => y[i]!);
   let tmin = Infinity;
   let tmax = -Infinity;
-  for (let i = 0; i < trainEnd; i++) {
-    tmin = Math.min(tmin, y[i]!);
-    tmax = Math.max(tmax, y[i]!);
+  for (const v of train) {
+    tmin = Math.min(tmin, v);
+    tmax = Math.max(tmax, v);
   }
-  return min > 0 && tmax / tmin >= 3 ? 'log' : 'none';
+  if (!(min > 0 && tmax / tmin >= 3)) return 'none';
+  return guerreroLambda(train, season > 0 ? season : detectSeason(train, 60)) < 0.5 ? 'log' : 'none';
 }
 
 /** Fits the encoding on steps [0, trainEnd) of the transformed target and extras. */

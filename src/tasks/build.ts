@@ -106,7 +106,7 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
         return new ForecastTask({ y: y!, z: applyTransform(y!, encoding.transform), extras, names }, encoding, options);
       }
       const split = splitByTime(y!.length, spec.valFraction, spec.testFraction);
-      const transform = chooseTransform(y!, split.trainEnd, spec.transform ?? 'auto', `column '${column}'`);
+      const transform = chooseTransform(y!, split.trainEnd, spec.transform ?? 'auto', `column '${column}'`, options.season);
       return ForecastTask.fit({ y: y!, extras, names }, transform, options);
     }
     case 'classify': {

@@ -55,9 +55,17 @@ test('applyTransform / invertTransform: log round trip', () => {
   assert.equal(invertTransform(5, 'none'), 5);
 });
 
-test('chooseTransform: auto picks log for positive series spanning 3x in training; explicit choices', () => {
+test('chooseTransform: auto picks log for positive series spanning 3x in training whose swings grow with the level; explicit choices', () => {
   const grow = series(30, (t) => 10 * 1.1 ** t); // 10 .. ~159 in training
   assert.equal(chooseTransform(grow, 20, 'auto', 'c'), 'log');
+  // spanning 3x but with swings of constant size (Guerrero's lambda about 1): its own scale
+  const additive = series(60, (t) => 20 + 3 * t + 5 * Math.sin((t * 2 * Math.PI) / 4) + 2 * Math.cos(t * 1.3));
+  assert.equal(chooseTransform(additive, 59, 'auto', 'c', 4), 'none');
+  const multiplicative = series(60, (t) => (20 + 3 * t) * (1 + 0.2 * Math.sin((t * 2 * Math.PI) / 4) + 0.05 * Math.cos(t * 1.3)));
+  assert.equal(chooseTransform(multiplicative, 59, 'auto', 'c', 4), 'log');
+  // the season is detected when not given (4 here)
+  assert.equal(chooseTransform(additive, 59, 'auto', 'c'), 'none');
+  assert.equal(chooseTransform(multiplicative, 59, 'auto', 'c'), 'log');
   const narrow = series(30, (t) => 10 + t / 10);
   assert.equal(chooseTransform(narrow, 20, 'auto', 'c'), 'none');
   // the span is judged on the training part: growth only after trainEnd is not enough
