@@ -25,7 +25,7 @@ export { RecurError, ShapeError, OptionError, StateDictError, FormatError, NonFi
 // Autograd
 export { noGrad, isGradEnabled } from './autograd/graph.js';
 export { Module, type StateDict, type TensorLike } from './autograd/module.js';
-export { select, stack, concatLast, swapAxes01, dropout, reshape, weightedSum, addScalars } from './autograd/ops.js';
+export { select, stack, concatLast, swapAxes01, dropout, reshape, weightedSum, addScalars, add, lastStepsFlat } from './autograd/ops.js';
 
 // Cells (one step) and layers (whole sequences)
 export { lstmCell, type LstmCellState } from './cells/lstm.js';

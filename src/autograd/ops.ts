@@ -173,3 +173,43 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
   });
   return out;
 }
+
+/** Elementwise sum of two tensors of one shape. */
+export function add(a: Tensor, b: Tensor): Tensor {
+  if (!sameShape(a.shape, b.shape)) throw new ShapeError(`add: shapes differ: ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  const data = new Float32Array(a.size);
+  for (let i = 0; i < data.length; i++) data[i] = a.data[i]! + b.data[i]!;
+  const out = new Tensor(data, a.shape);
+  record('add', [a, b], [out], () => {
+    const g = outputGrad(out);
+    for (const t of [a, b]) {
+      if (!t.requiresGrad) continue;
+      const gt = gradBuffer(t);
+      for (let i = 0; i < g.length; i++) gt[i]! += g[i]!;
+    }
+  });
+  return out;
+}
+
+/**
+ * The last k steps of a batch-first [batch, steps, features] tensor, each row's steps laid
+ * side by side: [batch, k * features] (what x[:, -k:].flatten(1) gives in PyTorch).
+ */
+export function lastStepsFlat(x: Tensor, k: number): Tensor {
+  if (x.shape.length !== 3) throw new ShapeError(`lastStepsFlat: expected [batch, steps, features], got ${formatShape(x.shape)}`);
+  const [B, T, F] = x.shape as [number, number, number];
+  if (!Number.isInteger(k) || k < 1 || k > T) throw new ShapeError(`lastStepsFlat: cannot take the last ${k} of ${T} steps`);
+  const width = k * F;
+  const skip = (T - k) * F;
+  const data = new Float32Array(B * width);
+  for (let b = 0; b < B; b++) data.set(x.data.subarray(b * T * F + skip, (b + 1) * T * F), b * width);
+  const out = new Tensor(data, [B, width]);
+  record('lastStepsFlat', [x], [out], () => {
+    const g = outputGrad(out);
+    const gx = gradBuffer(x);
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < width; i++) gx[b * T * F + skip + i]! += g[b * width + i]!;
+    }
+  });
+  return out;
+}

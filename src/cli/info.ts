@@ -25,7 +25,7 @@ export function registerInfo(program: Command): void {
       const t = config.training.trainer;
       const info = {
         task: config.spec.kind,
-        model: `${m.numLayers}x${m.hiddenSize} ${m.cell.toUpperCase()}${m.bidirectional ? ' bidirectional' : ''}`,
+        model: `${m.numLayers}x${m.hiddenSize} ${m.cell.toUpperCase()}${m.bidirectional ? ' bidirectional' : ''}${m.highway ? `, highway over the last ${m.highway} steps` : ''}`,
         parameters: loaded.model.parameterCount(),
         data: config.data.path,
         steps: t.step,

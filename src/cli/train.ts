@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { IoError, OptionError } from '../errors.js';
 import { DivergenceError } from '../training/trainer.js';
+import { DEFAULT_WINDOW } from '../data/windows.js';
 import type { DraftSpec } from '../tasks/build.js';
 import type { TaskKind } from '../tasks/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
@@ -68,6 +69,7 @@ interface TrainFlags {
   missing: 'error' | 'interpolate';
   transform: 'auto' | 'none' | 'log';
   window?: number;
+  highway?: number | true;
   horizon: number;
   season: number;
   tokens: 'char' | 'word';
@@ -119,7 +121,8 @@ export function registerTrain(program: Command): void {
     .option('--features <names>', 'forecast: extra input columns, comma-separated', parseList)
     .addOption(new Option('--missing <how>', 'forecast: missing values').choices(['error', 'interpolate']).default('error'))
     .addOption(new Option('--transform <t>', 'forecast: model log(y); auto: for positive series spanning 3x whose swings grow with the level').choices(['auto', 'none', 'log']).default('auto'))
-    .option('--window <n>', 'forecast: past steps the model reads', parsePositiveInt)
+    .option('--window <n>', `forecast: past steps the model reads (default ${DEFAULT_WINDOW})`, parsePositiveInt)
+    .option('--highway [steps]', 'forecast: add a linear term on the last steps of the window (default: all of it) to the network\'s output (LSTNet\'s highway); helps series dominated by trend and season', parsePositiveInt)
     .option('--horizon <n>', 'forecast: future steps predicted at once', parsePositiveInt, 1)
     .option('--season <n>', 'forecast: seasonal period for the seasonal-naive baseline (0 = detect)', parseNonNegativeInt, 0)
     .addOption(new Option('--tokens <kind>', 'classify: character or word tokens').choices(['char', 'word']).default('char'))
@@ -134,6 +137,8 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
   const d = DEFAULTS[flags.task];
   if (flags.task !== 'classify' && flags.bidirectional) throw new OptionError('--bidirectional is for --task classify only');
   if (flags.task !== 'charlm' && flags.outputDropout) throw new OptionError('--output-dropout is for --task charlm only');
+  if (flags.task !== 'forecast' && flags.highway !== undefined) throw new OptionError('--highway is for --task forecast only');
+  const highway = flags.highway === true ? (flags.window ?? DEFAULT_WINDOW) : flags.highway;
   const recurrentDropout = flags.recurrentDropout ?? d.recurrentDropout;
   const spec: DraftSpec = {
     kind: flags.task,
@@ -148,6 +153,7 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
       ...(recurrentDropout > 0 ? { recurrentDropout } : {}),
       ...(flags.zoneout ? { zoneout: flags.zoneout } : {}),
       ...(flags.outputDropout ? { outputDropout: flags.outputDropout } : {}),
+      ...(highway ? { highway } : {}),
       embeddingDim: flags.embedding ?? d.embedding,
     },
     batchSize: flags.batch ?? d.batch,

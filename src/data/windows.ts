@@ -25,6 +25,9 @@ export function invertTransform(v: number, transform: 'none' | 'log'): number {
   return transform === 'log' ? Math.exp(v) : v;
 }
 
+/** Past steps a forecaster reads when no window is given. */
+export const DEFAULT_WINDOW = 12;
+
 /**
  * 'auto' picks log for a strictly positive series that spans at least a factor of 3 in
  * training and whose spread grows with its level: Guerrero's Box-Cox lambda on the training

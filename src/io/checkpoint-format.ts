@@ -53,6 +53,13 @@ export function parseCheckpointConfig(json: unknown, source: string): Checkpoint
     const v = model[k];
     if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1 << 16) fail(`spec.model.${k} must be a positive integer`);
   }
+  if (model.highway !== undefined && (!Number.isInteger(model.highway) || (model.highway as number) < 0 || (model.highway as number) > 1 << 16)) {
+    fail('spec.model.highway must be a whole number of steps');
+  }
+  for (const k of ['window', 'horizon']) {
+    const v = spec[k];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1 << 16)) fail(`spec.${k} must be a positive integer`);
+  }
   for (const k of ['batchSize', 'seqLen']) {
     const v = spec[k];
     if (!Number.isInteger(v) || (v as number) < 1) fail(`spec.${k} must be a positive integer`);

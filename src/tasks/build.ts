@@ -3,7 +3,7 @@ import { parseCsv } from '../data/csv.js';
 import { parseLabelled } from '../data/labelled.js';
 import { numericColumn } from '../data/series.js';
 import { decodeText, Vocabulary } from '../data/text.js';
-import { applyTransform, chooseTransform, type SeriesEncoding } from '../data/windows.js';
+import { applyTransform, chooseTransform, DEFAULT_WINDOW, type SeriesEncoding } from '../data/windows.js';
 import { splitByTime } from '../data/series.js';
 import type { RecurrentConfig } from '../models/config.js';
 import { CharLmTask, defaultValFraction } from './charlm.js';
@@ -17,7 +17,8 @@ import type { Task, TaskKind } from './task.js';
  */
 export interface TaskSpec {
   kind: TaskKind;
-  model: RecurrentConfig & { embeddingDim: number; outputDropout?: number };
+  /** outputDropout: charlm only; highway: forecast only (ForecasterConfig.highway). */
+  model: RecurrentConfig & { embeddingDim: number; outputDropout?: number; highway?: number };
   batchSize: number;
   seed: number;
   valFraction: number;
@@ -65,6 +66,11 @@ export interface SavedData {
 
 /** Builds the task a spec describes on the bytes of its data file. */
 export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, saved: SavedData = {}): Task {
+  const highway = spec.model.highway ?? 0;
+  if (highway > 0 && spec.kind !== 'forecast') throw new OptionError('highway (--highway) is for --task forecast only');
+  if (highway > (spec.window ?? DEFAULT_WINDOW)) {
+    throw new OptionError(`--highway ${highway} reads more steps than the window has (${spec.window ?? DEFAULT_WINDOW}); use --highway <= --window`);
+  }
   switch (spec.kind) {
     case 'charlm': {
       const text = decodeText(bytes, source);
@@ -89,7 +95,7 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
       const [y, ...extras] = names.map((n) => numericColumn(table, n, source, spec.missing ?? 'error'));
       const options = {
         model: spec.model,
-        window: spec.window ?? 12,
+        window: spec.window ?? DEFAULT_WINDOW,
         horizon: spec.horizon ?? 1,
         batchSize: spec.batchSize,
         valFraction: spec.valFraction,

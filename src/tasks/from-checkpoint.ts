@@ -2,7 +2,7 @@ import { FormatError } from '../errors.js';
 import type { Module } from '../autograd/module.js';
 import { Vocabulary } from '../data/text.js';
 import type { SeriesEncoding } from '../data/windows.js';
-import { featureCount } from '../data/windows.js';
+import { DEFAULT_WINDOW, featureCount } from '../data/windows.js';
 import { CharLm } from '../models/char-lm.js';
 import { Forecaster } from '../models/forecaster.js';
 import { SequenceClassifier } from '../models/sequence-classifier.js';
@@ -36,7 +36,7 @@ export function modelFromSpec(spec: TaskSpec, saved: Record<string, unknown>, so
       const names = saved.names as string[];
       const horizon = spec.horizon ?? 1;
       const model = new Forecaster({ ...spec.model, inputSize: featureCount(encoding), horizon }, spec.seed);
-      return { kind: 'forecast', model, encoding, names, season: Number(saved.season) || 1, window: spec.window ?? 12, horizon };
+      return { kind: 'forecast', model, encoding, names, season: Number(saved.season) || 1, window: spec.window ?? DEFAULT_WINDOW, horizon };
     }
     case 'classify': {
       const encoding = saved.encoding as ClassifyEncoding | undefined;

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadModel } from '../../src/cli/session.js';
+import { Forecaster, loadOnnx, noGrad, Tensor } from '../../src/index.js';
 import { recur, recurAsync } from '../helpers/cli.js';
+import { assertClose } from '../onnx/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-cli-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -47,6 +50,60 @@ test('forecast end to end: train --json, eval --json, forecast with a plot, info
   const st = recur(['info', join(out, 'model.safetensors')]);
   assert.equal(st.status, 0, st.stderr);
   assert.match(st.stdout, /fc\.weight/);
+});
+
+test('forecast with --highway: beats the linear AR baseline on airline; checkpoint, eval, forecast, info, export; bad uses refused', async () => {
+  const out = join(tmp, 'air-highway');
+  const r = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const done = lines(r.stdout).find((e) => e.event === 'done')!;
+  // The linear term on the logs' window is what AR(12) has; the network on top must add to it.
+  assert.ok((done.rmse as number) < 0.9 * (done.ar_rmse as number), `rmse ${done.rmse} vs AR ${done.ar_rmse}`);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { spec: { model: { highway?: number } } };
+  assert.equal(config.spec.model.highway, 12, 'a bare --highway reads the whole window');
+  const e = recur(['eval', out, '--json']);
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok(Math.abs((JSON.parse(e.stdout) as { rmse: number }).rmse - (done.rmse as number)) < 1e-9, 'eval rebuilds the highway from the checkpoint');
+  const f = recur(['forecast', out, 'data/airline_passengers.csv', '--horizon', '3']);
+  assert.equal(f.status, 0, f.stderr);
+  const january = Number(f.stdout.trim().split('\n')[1]!.split(',')[1]);
+  assert.ok(january > 380 && january < 500, `January 1961 forecast ${january} (the actual figure was 417)`);
+  const i = recur(['info', out]);
+  assert.match(i.stdout, /1x32 LSTM, highway over the last 12 steps/);
+  assert.match(i.stdout, /highway\.weight \[1, 24\], highway\.bias \[1\]/);
+  const onnx = join(tmp, 'air-highway.onnx');
+  const st = join(tmp, 'air-highway.safetensors');
+  const x = recur(['export', out, '--onnx', onnx, '--safetensors', st]);
+  assert.equal(x.status, 0, x.stderr);
+  const window = new Tensor(Float32Array.from({ length: 24 }, (_, k) => Math.sin(k)), [1, 12, 2]);
+  const model = (await loadModel(out)).loaded.model as Forecaster;
+  assertClose(loadOnnx(readFileSync(onnx)).run({ input: window }).output!, noGrad(() => model.forward(window)), 'exported ONNX with its highway');
+  assert.match(recur(['info', st]).stdout, /highway\.weight/);
+
+  // Edited configs: a malformed highway or horizon, or one far bigger than the weights, are refused before anything is built.
+  const edited = join(tmp, 'air-highway-edited');
+  for (const [edit, message] of [
+    [(c: { spec: Record<string, unknown> & { model: Record<string, unknown> } }) => (c.spec.model.highway = 'x'), /spec\.model\.highway must be a whole number of steps/],
+    [(c: { spec: Record<string, unknown> & { model: Record<string, unknown> } }) => (c.spec.horizon = 1e12), /spec\.horizon must be a positive integer/],
+    [(c: { spec: Record<string, unknown> & { model: Record<string, unknown> } }) => (c.spec.horizon = 60000), /describes a model of at least \d+ parameters, but model\.safetensors holds 4666 values/],
+  ] as const) {
+    rmSync(edited, { recursive: true, force: true });
+    cpSync(out, edited, { recursive: true });
+    const c = JSON.parse(readFileSync(join(edited, 'config.json'), 'utf8'));
+    edit(c);
+    writeFileSync(join(edited, 'config.json'), JSON.stringify(c));
+    const r2 = recur(['info', edited]);
+    assert.notEqual(r2.status, 0);
+    assert.match(r2.stderr, message);
+  }
+
+  let bad = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '13', '--out', join(tmp, 'never-hw1')]);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--highway 13 reads more steps than the window has \(12\); use --highway <= --window/);
+  bad = recur(['train', '--task', 'charlm', '--highway', '3', '--out', join(tmp, 'never-hw2')]);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--highway is for --task forecast only/);
+  assert.ok(!existsSync(join(tmp, 'never-hw1')) && !existsSync(join(tmp, 'never-hw2')), 'nothing written');
 });
 
 test('classify end to end with predict', () => {

@@ -63,6 +63,17 @@ describe('exportModelOnnx vs onnxruntime', () => {
     });
   }
 
+  test('Forecaster with a highway (LSTM, last 4 of 10 steps; and a 7-step window, the window being symbolic)', async () => {
+    const m = new Forecaster({ cell: 'lstm', hiddenSize: 8, numLayers: 1, dropout: 0, inputSize: 3, horizon: 2, highway: 4 }, 5).eval();
+    const bytes = exportModelOnnx(m);
+    for (const steps of [10, 7]) {
+      const x = randomTensor([5, steps, 3], new Rng(steps));
+      const ref = noGrad(() => m.forward(x));
+      const got = await runOrt(bytes, { input: x });
+      log.add(`forecaster highway, window ${steps}`, assertClose(got.output!, ref, 'output'));
+    }
+  });
+
   const classifiers = [
     { name: 'tokens, bidirectional LSTM, 2 layers', cell: 'lstm', layers: 2, bi: true, tokens: true },
     { name: 'tokens, GRU', cell: 'gru', layers: 1, bi: false, tokens: true },

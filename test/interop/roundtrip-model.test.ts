@@ -25,10 +25,12 @@ test('loadOnnx runs an exported CharLm (GRU, 2 layers) with softmax and state', 
   assertClose(got.h_n!, ref.state.h, 'h_n');
 });
 
-test('loadOnnx runs an exported Forecaster (LSTM) and SequenceClassifier (bidirectional GRU, lengths)', () => {
+test('loadOnnx runs an exported Forecaster (LSTM; GRU with a highway) and SequenceClassifier (bidirectional GRU, lengths)', () => {
   const f = new Forecaster({ cell: 'lstm', hiddenSize: 5, numLayers: 2, dropout: 0, inputSize: 2, horizon: 3 }, 2);
   const x = randomTensor([3, 7, 2], new Rng(4));
   assertClose(loadOnnx(exportModelOnnx(f)).run({ input: x }).output!, noGrad(() => f.forward(x)), 'forecast');
+  const hw = new Forecaster({ cell: 'gru', hiddenSize: 4, numLayers: 1, dropout: 0, inputSize: 2, horizon: 3, highway: 2 }, 6);
+  assertClose(loadOnnx(exportModelOnnx(hw)).run({ input: x }).output!, noGrad(() => hw.forward(x)), 'forecast with a highway');
   const c = new SequenceClassifier({ cell: 'gru', hiddenSize: 4, numLayers: 2, dropout: 0, bidirectional: true, vocabSize: 8, embeddingDim: 3, inputSize: 0, numClasses: 4 }, 5);
   const ids = Int32Array.from({ length: 15 }, (_, i) => (i * 5) % 8);
   const lengths = [5, 2, 4];

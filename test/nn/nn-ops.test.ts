@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  add,
   Dropout,
   embedding,
   Embedding,
+  lastStepsFlat,
   layerNorm,
   LayerNorm,
   linear,
@@ -211,4 +213,41 @@ test('Dropout module: identity in eval, inverted scaling in training', () => {
   assert.ok(zeros > 400 && zeros < 600, `${zeros} dropped of 1000`);
   for (const v of y.data) assert.ok(v === 0 || v === 2);
   assert.throws(() => new Dropout(1.5));
+});
+
+test('add: elementwise values; shapes must agree', () => {
+  const a = new Tensor([1, 2, 3, 4], [2, 2]);
+  const b = new Tensor([10, 20, 30, 40], [2, 2]);
+  assert.deepEqual([...add(a, b).data], [11, 22, 33, 44]);
+  assert.throws(() => add(a, new Tensor([1, 2], [2])), (e: unknown) => e instanceof ShapeError && /add: shapes differ: \[2, 2\] and \[2\]/.test(e.message));
+});
+
+test('finite differences: add, both inputs', () => {
+  const rng = new Rng(5);
+  const a = randomTensor([3, 4], rng, 1, true);
+  const b = randomTensor([3, 4], rng, 1, true);
+  assert.deepEqual(checkOp(() => add(a, b), [['a', a], ['b', b]]), []);
+});
+
+test('lastStepsFlat: the last k steps of each row side by side, as x[:, -k:].flatten(1)', () => {
+  // x[b, t, f] = 100b + 10t + f
+  const x = new Tensor(Float32Array.from({ length: 2 * 3 * 2 }, (_, i) => 100 * Math.floor(i / 6) + 10 * Math.floor((i % 6) / 2) + (i % 2)), [2, 3, 2]);
+  const out = lastStepsFlat(x, 2);
+  assert.deepEqual(out.shape, [2, 4]);
+  assert.deepEqual([...out.data], [10, 11, 20, 21, 110, 111, 120, 121]);
+  assert.deepEqual([...lastStepsFlat(x, 3).data], [...x.data]);
+  assert.throws(() => lastStepsFlat(x, 4), (e: unknown) => e instanceof ShapeError && /last 4 of 3 steps/.test(e.message));
+  assert.throws(() => lastStepsFlat(x, 0), ShapeError);
+  assert.throws(() => lastStepsFlat(new Tensor([1, 2], [2]), 1), /expected \[batch, steps, features\]/);
+});
+
+test('finite differences: lastStepsFlat (steps before the last k get no gradient)', () => {
+  const x = randomTensor([2, 5, 3], new Rng(6), 1, true);
+  assert.deepEqual(checkOp(() => lastStepsFlat(x, 2), [['x', x]]), []);
+  x.grad = null;
+  weightedSum(lastStepsFlat(x, 2), new Float32Array(12).fill(1)).backward();
+  const g = x.grad!;
+  for (let b = 0; b < 2; b++) {
+    for (let i = 0; i < 15; i++) assert.equal(g[b * 15 + i], i >= 9 ? 1 : 0, `grad of x[${b}] element ${i}`);
+  }
 });

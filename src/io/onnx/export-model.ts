@@ -24,7 +24,8 @@ const KNOWN = ['softmax', 'initialState', 'opset', 'producerName', 'producerVers
  *
  * - CharLm: 'ids' int64 [seq, batch] (, 'h0', 'c0' [layers, batch, H]) -> 'logits' [seq, batch, vocab]
  *   (, 'probabilities'), 'h_n' (, 'c_n'). Feeding h_n/c_n back as h0/c0 continues the text.
- * - Forecaster: 'input' float [batch, window, features] -> 'output' [batch, horizon].
+ * - Forecaster: 'input' float [batch, window, features] -> 'output' [batch, horizon] (with a
+ *   highway, the window must hold at least its steps).
  * - SequenceClassifier: 'ids' int64 [seq, batch] (tokens) or 'input' float [seq, batch, features],
  *   and 'lengths' int32 [batch] -> 'logits' [batch, classes] (, 'probabilities').
  *
@@ -62,20 +63,23 @@ function addEmbedding(b: OnnxGraphBuilder, weight: { data: Float32Array; shape: 
   return b.addNode('Gather', [table, ids], { axis: { i: 0 } }, 1, 'embedding')[0]!;
 }
 
-/** x [..., in] -> [..., out]: Gemm for 2-D input, MatMul (+ Add) otherwise (Gemm is 2-D only). */
-function addLinear(b: OnnxGraphBuilder, fc: Linear, x: string, rank: number, output: string): string {
+/**
+ * x [..., in] -> [..., out]: Gemm for 2-D input, MatMul (+ Add) otherwise (Gemm is 2-D only).
+ * Initializers are named after the module (`fc.weight`, ...), as in the state dict.
+ */
+function addLinear(b: OnnxGraphBuilder, fc: Linear, x: string, rank: number, output: string, name = 'fc'): string {
   const [out, inF] = fc.weight.shape as [number, number];
   if (rank === 2) {
-    const w = b.addInitializer('fc.weight', fc.weight.data, [out, inF]);
-    const inputs = fc.bias ? [x, w, b.addInitializer('fc.bias', fc.bias.data, [out])] : [x, w];
-    return b.addNode('Gemm', inputs, { transB: { i: 1 } }, [output], 'fc')[0]!;
+    const w = b.addInitializer(`${name}.weight`, fc.weight.data, [out, inF]);
+    const inputs = fc.bias ? [x, w, b.addInitializer(`${name}.bias`, fc.bias.data, [out])] : [x, w];
+    return b.addNode('Gemm', inputs, { transB: { i: 1 } }, [output], name)[0]!;
   }
   const wt = new Float32Array(inF * out);
   for (let r = 0; r < out; r++) for (let c = 0; c < inF; c++) wt[c * out + r] = fc.weight.data[r * inF + c]!;
-  const w = b.addInitializer('fc.weight_t', wt, [inF, out]);
-  if (!fc.bias) return b.addNode('MatMul', [x, w], {}, [output], 'fc')[0]!;
-  const y = b.addNode('MatMul', [x, w], {}, 1, 'fc_matmul')[0]!;
-  return b.addNode('Add', [y, b.addInitializer('fc.bias', fc.bias.data, [out])], {}, [output], 'fc_bias')[0]!;
+  const w = b.addInitializer(`${name}.weight_t`, wt, [inF, out]);
+  if (!fc.bias) return b.addNode('MatMul', [x, w], {}, [output], name)[0]!;
+  const y = b.addNode('MatMul', [x, w], {}, 1, `${name}_matmul`)[0]!;
+  return b.addNode('Add', [y, b.addInitializer(`${name}.bias`, fc.bias.data, [out])], {}, [output], `${name}_bias`)[0]!;
 }
 
 function addSoftmax(b: OnnxGraphBuilder, logits: string, shape: Array<string | number>): void {
@@ -115,8 +119,24 @@ function forecasterGraph(m: Forecaster): OnnxGraphBuilder {
   const out = addRecurrentLayer(b, m.rnn, { input: x }, 'rnn');
   const lastIndex = b.addInt64Initializer('last_step', [-1], []);
   const last = b.addNode('Gather', [out.output, lastIndex], { axis: { i: 0 } }, 1, 'last_step')[0]!;
-  const y = addLinear(b, m.fc, last, 2, 'output');
-  b.addOutput(y, ['batch', m.config.horizon]);
+  if (!m.highway) {
+    b.addOutput(addLinear(b, m.fc, last, 2, 'output'), ['batch', m.config.horizon]);
+    return b;
+  }
+  // fc(h_last) + highway(input[:, -k:] flattened per row), k = config.highway.
+  const head = addLinear(b, m.fc, last, 2, 'fc_out');
+  const k = m.config.highway!;
+  const steps = b.addNode(
+    'Slice',
+    [input, b.addInt64Initializer('highway_start', [-k]), b.addInt64Initializer('highway_end', [Number.MAX_SAFE_INTEGER]), b.addInt64Initializer('highway_axis', [1])],
+    {},
+    1,
+    'highway_steps',
+  )[0]!;
+  const flat = b.addNode('Reshape', [steps, b.addInt64Initializer('highway_flat', [0, -1])], {}, 1, 'highway_flatten')[0]!;
+  const linear = addLinear(b, m.highway, flat, 2, 'highway_out', 'highway');
+  b.addNode('Add', [head, linear], {}, ['output'], 'highway_add');
+  b.addOutput('output', ['batch', m.config.horizon]);
   return b;
 }
 
