@@ -5,6 +5,16 @@
  * log scale suits); near 1 it does not grow with the level (the original scale suits).
  */
 
+/** Mean and sample standard deviation of values[start .. start + count). */
+function meanAndSd(values: ArrayLike<number>, start: number, count: number): { mean: number; sd: number } {
+  let mean = 0;
+  for (let k = 0; k < count; k++) mean += values[start + k]!;
+  mean /= count;
+  let ss = 0;
+  for (let k = 0; k < count; k++) ss += (values[start + k]! - mean) ** 2;
+  return { mean, sd: Math.sqrt(ss / (count - 1)) };
+}
+
 /**
  * Coefficient of variation of sd_i / mean_i^(1 - lambda) over the last whole subseries of
  * `period` consecutive values.
@@ -12,19 +22,12 @@
 function guerreroCv(y: ArrayLike<number>, period: number, lambda: number): number {
   const groups = Math.floor(y.length / period);
   const first = y.length - groups * period;
-  const ratios: number[] = [];
-  for (let g = 0; g < groups; g++) {
-    const start = first + g * period;
-    let mean = 0;
-    for (let k = 0; k < period; k++) mean += y[start + k]!;
-    mean /= period;
-    let ss = 0;
-    for (let k = 0; k < period; k++) ss += (y[start + k]! - mean) ** 2;
-    ratios.push(Math.sqrt(ss / (period - 1)) / mean ** (1 - lambda));
-  }
-  const m = ratios.reduce((a, b) => a + b, 0) / groups;
-  const s = Math.sqrt(ratios.reduce((a, r) => a + (r - m) ** 2, 0) / (groups - 1));
-  return s / m;
+  const ratios = Array.from({ length: groups }, (_, g) => {
+    const { mean, sd } = meanAndSd(y, first + g * period, period);
+    return sd / mean ** (1 - lambda);
+  });
+  const { mean, sd } = meanAndSd(ratios, 0, groups);
+  return sd / mean;
 }
 
 /**
