@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildTask } from '../tasks/build.js';
-import { loadModel, readCheckpointConfig, readData } from './session.js';
+import { loadModel, readData } from './session.js';
 import { printReport } from './report.js';
 import { IoError } from '../errors.js';
 
@@ -12,7 +12,8 @@ export function registerEval(program: Command): void {
     .option('--data <file>', 'evaluate on this file instead (split as in training: its test part is scored)')
     .option('--json', 'print the metrics as one JSON object')
     .action(async (dir: string, o: { data?: string; json?: boolean }) => {
-      const { config } = await readCheckpointConfig(dir);
+      // The model first: loadModel checks config.json against the weights before building anything.
+      const { config, loaded } = await loadModel(dir);
       const path = o.data ?? config.data.path;
       let bytes: Uint8Array;
       try {
@@ -22,7 +23,6 @@ export function registerEval(program: Command): void {
       }
       // Encode with what training saved (vocabulary, scalers, labels), whatever the file.
       const task = buildTask(config.spec, bytes, path, config.saved);
-      const { loaded } = await loadModel(dir);
       task.model.loadStateDict(loaded.model.stateDict());
       const metrics = task.evaluate();
       if (o.json) console.log(JSON.stringify(metrics));

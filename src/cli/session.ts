@@ -128,9 +128,12 @@ function checkSpecFitsWeights(config: CheckpointConfig, weights: Record<string, 
   const enc = (config.saved.encoding ?? {}) as { vocab?: unknown };
   const vocab = Array.isArray(config.saved.vocab) ? config.saved.vocab.length : Array.isArray(enc.vocab) ? enc.vocab.length : 0;
   const embedding = Number.isInteger(m.embeddingDim) && m.embeddingDim > 0 ? m.embeddingDim : 0;
-  // A forecaster's head holds horizon x hiddenSize weights, its highway horizon x (steps x features).
-  const head = config.spec.kind === 'forecast' ? (config.spec.horizon ?? 1) * (m.hiddenSize + (m.highway ?? 0)) : 0;
-  const needed = m.numLayers * m.hiddenSize * m.hiddenSize + vocab * embedding + head;
+  // A forecaster reads 2 + extras features: its first layer holds hiddenSize x features input
+  // weights, its head horizon x hiddenSize, its highway horizon x (steps x features).
+  const extras = (config.saved.encoding as { extras?: unknown } | undefined)?.extras;
+  const features = 2 + (Array.isArray(extras) ? extras.length : 0);
+  const forecaster = config.spec.kind === 'forecast' ? m.hiddenSize * features + (config.spec.horizon ?? 1) * (m.hiddenSize + (m.highway ?? 0) * features) : 0;
+  const needed = m.numLayers * m.hiddenSize * m.hiddenSize + vocab * embedding + forecaster;
   const held = Object.values(weights).reduce((n, t) => n + t.data.length, 0);
   if (!(needed <= held)) {
     throw new FormatError(`${source}: describes a model of at least ${needed} parameters, but model.safetensors holds ${held} values; the checkpoint is corrupted`);

@@ -16,8 +16,8 @@ function meanAndSd(values: ArrayLike<number>, start: number, count: number): { m
 }
 
 /**
- * Coefficient of variation of sd_i / mean_i^(1 - lambda) over the last whole subseries of
- * `period` consecutive values.
+ * Coefficient of variation of sd_i / mean_i^(1 - lambda) over consecutive subseries of
+ * `period` values, aligned to the end of y (a leading remainder is dropped, as R does).
  */
 function guerreroCv(y: ArrayLike<number>, period: number, lambda: number): number {
   const groups = Math.floor(y.length / period);

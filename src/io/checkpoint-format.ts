@@ -1,4 +1,5 @@
 import { FormatError } from '../errors.js';
+import { DEFAULT_WINDOW } from '../data/windows.js';
 import type { TaskSpec, SavedData } from '../tasks/build.js';
 import type { TrainerState } from '../training/trainer.js';
 
@@ -53,13 +54,16 @@ export function parseCheckpointConfig(json: unknown, source: string): Checkpoint
     const v = model[k];
     if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1 << 16) fail(`spec.model.${k} must be a positive integer`);
   }
-  if (model.highway !== undefined && (!Number.isInteger(model.highway) || (model.highway as number) < 0 || (model.highway as number) > 1 << 16)) {
-    fail('spec.model.highway must be a whole number of steps');
-  }
   for (const k of ['window', 'horizon']) {
     const v = spec[k];
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1 << 16)) fail(`spec.${k} must be a positive integer`);
   }
+  if (model.highway !== undefined && (!Number.isInteger(model.highway) || (model.highway as number) < 0 || (model.highway as number) > 1 << 16)) {
+    fail('spec.model.highway must be a whole number of steps');
+  }
+  const steps = (model.highway as number | undefined) ?? 0;
+  if (steps > 0 && spec.kind !== 'forecast') fail(`spec.model.highway is for forecast models, not ${spec.kind}`);
+  if (steps > ((spec.window as number | undefined) ?? DEFAULT_WINDOW)) fail(`spec.model.highway (${steps}) reads more steps than the window has`);
   for (const k of ['batchSize', 'seqLen']) {
     const v = spec[k];
     if (!Number.isInteger(v) || (v as number) < 1) fail(`spec.${k} must be a positive integer`);

@@ -82,10 +82,14 @@ test('forecast with --highway: beats the linear AR baseline on airline; checkpoi
 
   // Edited configs: a malformed highway or horizon, or one far bigger than the weights, are refused before anything is built.
   const edited = join(tmp, 'air-highway-edited');
+  type Config = { spec: Record<string, unknown> & { model: Record<string, unknown> }; saved: { encoding: Record<string, unknown> } };
   for (const [edit, message] of [
-    [(c: { spec: Record<string, unknown> & { model: Record<string, unknown> } }) => (c.spec.model.highway = 'x'), /spec\.model\.highway must be a whole number of steps/],
-    [(c: { spec: Record<string, unknown> & { model: Record<string, unknown> } }) => (c.spec.horizon = 1e12), /spec\.horizon must be a positive integer/],
-    [(c: { spec: Record<string, unknown> & { model: Record<string, unknown> } }) => (c.spec.horizon = 60000), /describes a model of at least \d+ parameters, but model\.safetensors holds 4666 values/],
+    [(c: Config) => (c.spec.model.highway = 'x'), /spec\.model\.highway must be a whole number of steps/],
+    [(c: Config) => (c.spec.window = 6), /spec\.model\.highway \(12\) reads more steps than the window has/],
+    [(c: Config) => (c.spec.horizon = 1e12), /spec\.horizon must be a positive integer/],
+    [(c: Config) => (c.spec.horizon = 60000), /describes a model of at least \d+ parameters, but model\.safetensors holds 4666 values/],
+    // Many extra columns multiply the input and highway weights: counted before anything is allocated.
+    [(c: Config) => Object.assign(c.spec, { window: 3000 }, { model: { ...c.spec.model, highway: 3000 } }) && (c.saved.encoding.extras = Array.from({ length: 50000 }, () => ({ mean: 0, std: 1 }))), /describes a model of at least \d+ parameters/],
   ] as const) {
     rmSync(edited, { recursive: true, force: true });
     cpSync(out, edited, { recursive: true });
@@ -96,6 +100,12 @@ test('forecast with --highway: beats the linear AR baseline on airline; checkpoi
     assert.notEqual(r2.status, 0);
     assert.match(r2.stderr, message);
   }
+
+  const short = join(tmp, 'air-highway-w6');
+  const w6 = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--window', '6', '--highway', '--epochs', '1', '--out', short]);
+  assert.equal(w6.status, 0, w6.stderr);
+  const c6 = JSON.parse(readFileSync(join(short, 'config.json'), 'utf8')) as { spec: { window: number; model: { highway?: number } } };
+  assert.deepEqual([c6.spec.window, c6.spec.model.highway], [6, 6], 'a bare --highway reads the whole of the window given');
 
   let bad = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '13', '--out', join(tmp, 'never-hw1')]);
   assert.notEqual(bad.status, 0);

@@ -11,6 +11,8 @@ import {
   fitEncoding,
   invertTransform,
 } from '../../src/data/windows.js';
+import { guerreroLambda } from '../../src/data/guerrero.js';
+import { detectSeason } from '../../src/data/series.js';
 
 const series = (n: number, f: (t: number) => number) => Float64Array.from({ length: n }, (_, t) => f(t));
 
@@ -63,9 +65,16 @@ test('chooseTransform: auto picks log for positive series spanning 3x in trainin
   assert.equal(chooseTransform(additive, 59, 'auto', 'c', 4), 'none');
   const multiplicative = series(60, (t) => (20 + 3 * t) * (1 + 0.2 * Math.sin((t * 2 * Math.PI) / 4) + 0.05 * Math.cos(t * 1.3)));
   assert.equal(chooseTransform(multiplicative, 59, 'auto', 'c', 4), 'log');
-  // the season is detected when not given (4 here)
-  assert.equal(chooseTransform(additive, 59, 'auto', 'c'), 'none');
-  assert.equal(chooseTransform(multiplicative, 59, 'auto', 'c'), 'log');
+  // The season decides: a monthly season whose swings grow with the level, plus alternating
+  // noise of constant size. Judged on pairs, the noise dominates (R: lambda 0.63, its own
+  // scale); judged on years, the season does (R: 0.17, log). Not given, it is detected (12).
+  const seasonal = series(96, (t) => (20 + 2 * t) * (1 + 0.3 * Math.sin((2 * Math.PI * t) / 12)) + 6 * (t % 2 ? 1 : -1));
+  assert.equal(guerreroLambda(seasonal, 2), 0.63);
+  assert.equal(guerreroLambda(seasonal, 12), 0.17);
+  assert.equal(chooseTransform(seasonal, 96, 'auto', 'c', 2), 'none');
+  assert.equal(chooseTransform(seasonal, 96, 'auto', 'c', 12), 'log');
+  assert.equal(detectSeason(seasonal, 60), 12);
+  assert.equal(chooseTransform(seasonal, 96, 'auto', 'c'), 'log');
   const narrow = series(30, (t) => 10 + t / 10);
   assert.equal(chooseTransform(narrow, 20, 'auto', 'c'), 'none');
   // the span is judged on the training part: growth only after trainEnd is not enough

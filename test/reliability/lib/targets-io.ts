@@ -80,18 +80,20 @@ export const configTarget: FuzzTarget<string | { json: unknown }> = {
 
 interface BigConfig {
   spec: { model: Record<string, unknown>; horizon?: number };
-  saved: { vocab?: string[]; encoding?: { vocab?: string[] } };
+  saved: { vocab?: string[]; encoding?: { vocab?: string[]; extras?: unknown[] } };
 }
 
 /** A valid config with a model far bigger than its weights file: sizes a parser accepts but memory does not. */
 function bigger(rng: Prng, c: BigConfig): BigConfig {
-  const key = rng.pick(['hiddenSize', 'numLayers', 'embeddingDim', 'vocab', 'horizon', 'highway']);
+  const key = rng.pick(['hiddenSize', 'numLayers', 'embeddingDim', 'vocab', 'horizon', 'highway', 'extras']);
   const n = rng.pick([3000, 8000, 16_000, 40_000, 65_536]);
   if (key === 'vocab') {
     const list = Array.from({ length: n }, (_, i) => String.fromCodePoint(0x4e00 + i));
     if (c.saved.vocab) c.saved.vocab = list;
     else if (c.saved.encoding) c.saved.encoding.vocab = list;
     c.spec.model.embeddingDim = 4000;
+  } else if (key === 'extras') {
+    if (c.saved.encoding) c.saved.encoding.extras = Array.from({ length: n }, () => ({ mean: 0, std: 1 }));
   } else if (key === 'horizon') c.spec.horizon = n;
   else c.spec.model[key] = n;
   return c;
