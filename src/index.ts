@@ -158,3 +158,36 @@ export { simdSupported } from './kernels/wasm/index.js';
 export type { WasmBackend, ThreadPolicy } from './kernels/wasm/index.js';
 export type { StepKernel, StepKernelOptions } from './kernels/types.js';
 export type { CellVariant, ZoneoutMasks, LayerNormWeights, VariantGrads, VariantSequenceGrads } from './kernels/types.js';
+
+// Types that public signatures mention (so the API reference documents them too).
+export type { LabelledFields } from './data/labelled.js';
+export type { TimeSplit } from './data/series.js';
+export type { TextBatch } from './data/text.js';
+export type { SeriesEncoding } from './data/windows.js';
+export type { AtomicFileHandle, AtomicFs, AtomicWriteOptions } from './io/atomic-write.js';
+export type { RecurrentGraphInputs, RecurrentGraphOutputs } from './io/onnx/export-recurrent.js';
+export type { AttrValue, ModelOptions } from './io/onnx/graph-builder.js';
+export type { OnnxAttribute, OnnxDim, OnnxGraph, OnnxModelProto, OnnxNode, OnnxOpsetId, OnnxTensorProto, OnnxValueInfo } from './io/onnx/proto.js';
+export type { Comparison, JsonTensor, ReferenceConfig } from './io/pytorch-reference.js';
+export type {
+  AdamStepFn,
+  AdamStepHyper,
+  DropoutMasks,
+  GemmFn,
+  SequenceBackwardArgs,
+  SequenceDims,
+  SequenceForwardArgs,
+  SequenceForwardResult,
+  SequenceGrads,
+  SequenceTrace,
+  SequenceWeights,
+} from './kernels/types.js';
+export type { KernelVariant } from './kernels/wasm/module.js';
+export type { ResolvedRecurrentOptions } from './layers/recurrent-options.js';
+export type { EncodedExample } from './tasks/classify.js';
+export type { PreparedSeries } from './tasks/forecast.js';
+export type { BatchLoss, TaskState } from './tasks/task.js';
+export type { AdamHyper } from './training/optimizers/adam.js';
+export type { Slot } from './training/optimizers/optimizer.js';
+export type { RmspropHyper } from './training/optimizers/rmsprop.js';
+export type { SgdHyper } from './training/optimizers/sgd.js';

@@ -28,14 +28,15 @@ export interface ClassifyEncoding {
   scale: Array<{ mean: number; std: number }> | null;
 }
 
-interface Encoded {
+/** One example as the model reads it: token ids or scaled numeric steps, and its label's index. */
+export interface EncodedExample {
   ids: number[] | null;
   steps: number[][] | null;
   label: number;
 }
 
 /** Encodes examples for the model: token ids or scaled numeric steps, the label as an index. */
-export function encodeExamples(examples: LabelledExample[], enc: ClassifyEncoding, vocab: TokenVocabulary | null): Encoded[] {
+export function encodeExamples(examples: LabelledExample[], enc: ClassifyEncoding, vocab: TokenVocabulary | null): EncodedExample[] {
   return examples.map((e) => {
     const label = enc.labels.indexOf(e.label);
     if (e.text !== undefined) {
@@ -57,10 +58,10 @@ export class ClassifyTask implements Task {
   readonly model: SequenceClassifier;
   readonly encoding: ClassifyEncoding;
   private readonly vocab: TokenVocabulary | null;
-  private readonly train: Encoded[];
-  private readonly val: Encoded[];
-  private readonly test: Encoded[];
-  private epochOrder: EpochOrder<Encoded> | null = null;
+  private readonly train: EncodedExample[];
+  private readonly val: EncodedExample[];
+  private readonly test: EncodedExample[];
+  private epochOrder: EpochOrder<EncodedExample> | null = null;
 
   /** `encoding` (from a checkpoint) encodes as in training instead of fitting on these examples. */
   constructor(examples: LabelledExample[], readonly options: ClassifyTaskOptions, encoding?: ClassifyEncoding) {
@@ -117,7 +118,7 @@ export class ClassifyTask implements Task {
   }
 
   /** Pads a batch time-major and runs the model: logits [B, classes]. */
-  logits(items: Encoded[]): { logits: Tensor; steps: number } {
+  logits(items: EncodedExample[]): { logits: Tensor; steps: number } {
     const B = items.length;
     const lengths = items.map((e) => Math.max(1, (e.ids ?? e.steps!).length));
     const T = Math.max(...lengths);
@@ -133,7 +134,7 @@ export class ClassifyTask implements Task {
   }
 
   /** Predicted class index of each item. */
-  predict(items: Encoded[]): number[] {
+  predict(items: EncodedExample[]): number[] {
     return noGrad(() => {
       const wasTraining = this.model.training;
       this.model.eval();
@@ -185,7 +186,7 @@ export class ClassifyTask implements Task {
   setState(): void {}
 }
 
-function accuracyOf(pred: number[], items: Encoded[]): number {
+function accuracyOf(pred: number[], items: EncodedExample[]): number {
   return items.filter((e, i) => e.label === pred[i]).length / items.length;
 }
 

@@ -19,7 +19,8 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 
-type AdamHyper = { betas: [number, number]; eps: number; weightDecay: number; amsgrad: boolean; decoupled: boolean };
+/** Adam's and AdamW's hyper-parameters, as resolved from AdamOptions. */
+export type AdamHyper = { betas: [number, number]; eps: number; weightDecay: number; amsgrad: boolean; decoupled: boolean };
 
 const KNOWN = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
 

@@ -18,7 +18,8 @@ export interface RmspropOptions {
   weightDecay?: number;
 }
 
-type RmspropHyper = { alpha: number; eps: number; momentum: number; centered: boolean; weightDecay: number };
+/** RMSprop's hyper-parameters, as resolved from RmspropOptions. */
+export type RmspropHyper = { alpha: number; eps: number; momentum: number; centered: boolean; weightDecay: number };
 
 const KNOWN = ['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay'] as const;
 

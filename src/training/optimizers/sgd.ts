@@ -17,7 +17,8 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-type SgdHyper = { momentum: number; dampening: number; nesterov: boolean; weightDecay: number };
+/** SGD's hyper-parameters, as resolved from SgdOptions. */
+export type SgdHyper = { momentum: number; dampening: number; nesterov: boolean; weightDecay: number };
 
 const KNOWN = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
 
