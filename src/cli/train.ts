@@ -11,6 +11,7 @@ import type { TaskKind } from '../tasks/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
 import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
 import { attachProgress, formatSeconds } from './progress.js';
+import { checkResumeOptions } from './resume-options.js';
 import { printReport } from './report.js';
 import { writeDirAtomic } from '../io/atomic-write.js';
 import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan, type Session } from './session.js';
@@ -128,8 +129,11 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--tokens <kind>', 'classify: character or word tokens').choices(['char', 'word']).default('char'))
     .option('--input-field <name>', 'classify: field or column with the text or sequence')
     .option('--label-field <name>', 'classify: field or column with the label')
-    .action(async (data: string | undefined, flags: TrainFlags) => {
-      await runTrain(data, flags);
+    .action(async (data: string | undefined, flags: TrainFlags, command: Command) => {
+      const given = command.options
+        .filter((o) => command.getOptionValueSource(o.attributeName()) === 'cli')
+        .map((o) => ({ name: o.attributeName(), flag: o.long! }));
+      await runTrain(data, flags, given);
     });
 }
 
@@ -191,7 +195,7 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
   return { spec, plan };
 }
 
-async function runTrain(data: string | undefined, flags: TrainFlags): Promise<void> {
+async function runTrain(data: string | undefined, flags: TrainFlags, given: ReadonlyArray<{ name: string; flag: string }> = []): Promise<void> {
   if (flags.threads !== undefined) await applyThreads(flags.threads);
   let session: Session;
   let out: string;
@@ -203,6 +207,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags): Promise<vo
       ? { epochs: flags.epochs, timeLimitMs: flags.time, maxSteps: flags.steps }
       : undefined;
     session = await resumeSession(out, data, limits);
+    checkResumeOptions(given, specFrom(flags), session);
   } else {
     const { spec, plan } = specFrom(flags);
     if (data === undefined && spec.kind !== 'charlm') throw new OptionError(`--task ${spec.kind} needs a data file`);

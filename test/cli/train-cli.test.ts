@@ -101,6 +101,13 @@ test('forecast with --highway: beats the linear AR baseline on airline; checkpoi
     assert.match(r2.stderr, message);
   }
 
+  // --resume: the original command again continues; a changed model option is refused, naming both values.
+  const again = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '--out', out, '--resume', '--epochs', '151', '--quiet']);
+  assert.equal(again.status, 0, again.stderr);
+  const changed = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '4', '--out', out, '--resume', '--epochs', '152']);
+  assert.notEqual(changed.status, 0);
+  assert.match(changed.stderr, /--highway \(4; the checkpoint has 12\) would change them/);
+
   const short = join(tmp, 'air-highway-w6');
   const w6 = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--window', '6', '--highway', '--epochs', '1', '--out', short]);
   assert.equal(w6.status, 0, w6.stderr);
