@@ -16,33 +16,27 @@ function meanAndSd(values: ArrayLike<number>, start: number, count: number): { m
 }
 
 /**
- * Coefficient of variation of sd_i / mean_i^(1 - lambda) over consecutive subseries of
- * `period` values, aligned to the end of y (a leading remainder is dropped, as R does).
- */
-function guerreroCv(y: ArrayLike<number>, period: number, lambda: number): number {
-  const groups = Math.floor(y.length / period);
-  const first = y.length - groups * period;
-  const ratios = Array.from({ length: groups }, (_, g) => {
-    const { mean, sd } = meanAndSd(y, first + g * period, period);
-    return sd / mean ** (1 - lambda);
-  });
-  const { mean, sd } = meanAndSd(ratios, 0, groups);
-  return sd / mean;
-}
-
-/**
- * Guerrero's lambda for a strictly positive series, searched over [-1, 2] in steps of 0.01.
- * Subseries are `period` long (at least 2: a non-seasonal series is judged on pairs).
+ * Guerrero's lambda for a strictly positive series, searched over [-1, 2] in steps of 0.01:
+ * the lambda with the smallest coefficient of variation of sd_i / mean_i^(1 - lambda) over
+ * consecutive subseries of `period` values (at least 2: a non-seasonal series is judged on
+ * pairs), aligned to the end of y (a leading remainder is dropped, as R does).
  * NaN when the series holds fewer than two subseries.
  */
 export function guerreroLambda(y: ArrayLike<number>, period: number): number {
   const p = Math.max(2, Math.round(period));
-  if (Math.floor(y.length / p) < 2) return NaN;
+  const groups = Math.floor(y.length / p);
+  if (groups < 2) return NaN;
+  const first = y.length - groups * p;
+  // Each subseries' mean and spread do not depend on lambda: computed once.
+  const stats = Array.from({ length: groups }, (_, g) => meanAndSd(y, first + g * p, p));
+  const ratios = new Float64Array(groups);
   let best = NaN;
   let bestCv = Infinity;
   for (let i = 0; i <= 300; i++) {
     const lambda = (i - 100) / 100;
-    const cv = guerreroCv(y, p, lambda);
+    stats.forEach(({ mean, sd }, g) => (ratios[g] = sd / mean ** (1 - lambda)));
+    const r = meanAndSd(ratios, 0, groups);
+    const cv = r.sd / r.mean;
     if (cv < bestCv) {
       bestCv = cv;
       best = lambda;

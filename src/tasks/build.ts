@@ -1,7 +1,7 @@
 import { FormatError, OptionError } from '../errors.js';
 import { parseCsv } from '../data/csv.js';
 import { parseLabelled } from '../data/labelled.js';
-import { numericColumn } from '../data/series.js';
+import { detectSeason, numericColumn } from '../data/series.js';
 import { decodeText, Vocabulary } from '../data/text.js';
 import { applyTransform, chooseTransform, DEFAULT_WINDOW, type SeriesEncoding } from '../data/windows.js';
 import { splitByTime } from '../data/series.js';
@@ -112,8 +112,10 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
         return new ForecastTask({ y: y!, z: applyTransform(y!, encoding.transform), extras, names }, encoding, options);
       }
       const split = splitByTime(y!.length, spec.valFraction, spec.testFraction);
-      const transform = chooseTransform(y!, split.trainEnd, spec.transform ?? 'auto', `column '${column}'`, options.season);
-      return ForecastTask.fit({ y: y!, extras, names }, transform, options);
+      // Detected once, for the transform's choice and the seasonal-naive baseline alike.
+      const season = options.season || detectSeason(y!.subarray(0, split.trainEnd), 60);
+      const transform = chooseTransform(y!, split.trainEnd, spec.transform ?? 'auto', `column '${column}'`, season);
+      return ForecastTask.fit({ y: y!, extras, names }, transform, { ...options, season });
     }
     case 'classify': {
       const examples = parseLabelled(decodeText(bytes, source), source, { input: spec.inputField, label: spec.labelField });
