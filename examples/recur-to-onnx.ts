@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { exportModelOnnx } from '../src/io/onnx/export-model.js';
+import { exportModelOnnx } from '../src/io/onnx/export/model.js';
 import { saveOnnxFile } from '../src/io/onnx/node-file.js';
 import { loadPytorchWeights } from '../src/io/pytorch-models.js';
 import { loadSafetensorsFile } from '../src/io/safetensors-file.js';

@@ -7,7 +7,7 @@
 //   node --import tsx scripts/make-viz-model.ts --cell rnn --hidden 64 --time 360000 --out web/public/model-rnn
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { snapshotSession, startSession, type RunPlan } from '../src/cli/session.js';
+import { snapshotSession, startSession, type RunPlan } from '../src/checkpoint/session.js';
 import type { TaskSpec } from '../src/tasks/build.js';
 
 const arg = (name: string, fallback: string) => {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { resumeSession } from '../src/cli/session.js';
+import { resumeSession } from '../src/checkpoint/session.js';
 import { ForecastTask } from '../src/tasks/forecast.js';
 
 const args = process.argv.slice(2);

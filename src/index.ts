@@ -24,15 +24,15 @@ export { RecurError, ShapeError, OptionError, StateDictError, FormatError, NonFi
 
 // Autograd
 export { noGrad, isGradEnabled } from './autograd/graph.js';
-export { Module, type StateDict, type TensorLike } from './autograd/module.js';
+export { Module, type StateDict, type TensorLike } from './nn/module.js';
 export { select, stack, concatLast, swapAxes01, dropout, reshape, weightedSum, addScalars, add, lastStepsFlat } from './autograd/ops.js';
 
 // Cells (one step) and layers (whole sequences)
-export { lstmCell, type LstmCellState } from './cells/lstm.js';
-export { gruCell } from './cells/gru.js';
-export { rnnCell, type RnnCellOptions } from './cells/rnn.js';
-export { RecurrentCell, type CellOptions, type CellState } from './cells/cell.js';
-export { rnn, lstm, gru } from './layers/factories.js';
+export { lstmCell, type LstmCellState } from './nn/cells/lstm.js';
+export { gruCell } from './nn/cells/gru.js';
+export { rnnCell, type RnnCellOptions } from './nn/cells/rnn.js';
+export { RecurrentCell, type CellOptions, type CellState } from './nn/cells/cell.js';
+export { rnn, lstm, gru } from './nn/layers/factories.js';
 export {
   RecurrentLayer,
   type RecurrentState,
@@ -40,18 +40,18 @@ export {
   type ForwardOptions,
   type ForwardResult,
   type DirectionTrace,
-} from './layers/recurrent.js';
-export type { RecurrentOptions, RnnOptions, LstmOptions, GruOptions } from './layers/recurrent-options.js';
+} from './nn/layers/recurrent.js';
+export type { RecurrentOptions, RnnOptions, LstmOptions, GruOptions } from './nn/layers/recurrent-options.js';
 
 // Dense layers and functional ops
-export { Linear, type LinearOptions } from './layers/linear.js';
-export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
-export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
-export { Dropout } from './layers/dropout.js';
+export { Linear, type LinearOptions } from './nn/layers/linear.js';
+export { Embedding, type EmbeddingOptions } from './nn/layers/embedding.js';
+export { LayerNorm, type LayerNormOptions } from './nn/layers/layer-norm.js';
+export { Dropout } from './nn/layers/dropout.js';
 export { linear, embedding, layerNorm, timeStep } from './autograd/nn-ops.js';
 
 // Losses
-export { crossEntropy, mse, mae, huber, type LossOptions } from './training/losses.js';
+export { crossEntropy, mse, mae, huber, type LossOptions } from './nn/losses.js';
 
 // Training: optimisers, clipping, schedules, early stopping, metrics, the trainer
 export { sgd, Sgd, type SgdOptions } from './training/optimizers/sgd.js';
@@ -115,10 +115,10 @@ export { CharLmTask, defaultValFraction, type CharLmTaskOptions } from './tasks/
 export { ForecastTask, type ForecastTaskOptions } from './tasks/forecast.js';
 export { ClassifyTask, type ClassifyTaskOptions, type ClassifyEncoding } from './tasks/classify.js';
 export { buildTask, resolveSpec, type DraftSpec, type TaskSpec, type SavedData } from './tasks/build.js';
-export { modelFromSpec, type LoadedModel } from './tasks/from-checkpoint.js';
+export { modelFromSpec, type LoadedModel } from './checkpoint/model-from-spec.js';
 export { forecastAhead } from './tasks/forecast-ahead.js';
 export { classify, nextCharacters, softmax } from './tasks/predict.js';
-export type { Task, TaskKind, Validation, EvalReport } from './tasks/task.js';
+export type { Task, TaskKind, Validation, EvalReport } from './training/task.js';
 
 // Data pipelines
 export { Vocabulary, StreamBatcher, decodeText } from './data/text.js';
@@ -134,7 +134,7 @@ export type { Backend, CellMode } from './kernels/types.js';
 // Interop
 export { readSafetensors, writeSafetensors, type ReadSafetensorsOptions, type Float32TensorLike } from './io/safetensors.js';
 export { parseSafetensorsHeader, type SafetensorsHeader, type SafetensorsEntry } from './io/safetensors-header.js';
-export { parseCheckpointConfig, CHECKPOINT_VERSION, type CheckpointConfig } from './io/checkpoint-format.js';
+export { parseCheckpointConfig, CHECKPOINT_VERSION, type CheckpointConfig } from './checkpoint/format.js';
 export {
   parseReferenceCase,
   runReferenceCase,
@@ -151,7 +151,7 @@ export {
   type OnnxModel,
   type LoadOnnxOptions,
 } from './io/onnx/index.js';
-export { exportModelOnnx, type ModelExportOptions, type ExportableModel } from './io/onnx/export-model.js';
+export { exportModelOnnx, type ModelExportOptions, type ExportableModel } from './io/onnx/export/model.js';
 export { loadPytorchWeights, pytorchStateDict, type PrefixOptions } from './io/pytorch-models.js';
 export { initWasmBackend, ready } from './kernels/ready.js';
 export { simdSupported } from './kernels/wasm/index.js';
@@ -165,8 +165,8 @@ export type { TimeSplit } from './data/series.js';
 export type { TextBatch } from './data/text.js';
 export type { SeriesEncoding } from './data/windows.js';
 export type { AtomicFileHandle, AtomicFs, AtomicWriteOptions } from './io/atomic-write.js';
-export type { RecurrentGraphInputs, RecurrentGraphOutputs } from './io/onnx/export-recurrent.js';
-export type { AttrValue, ModelOptions } from './io/onnx/graph-builder.js';
+export type { RecurrentGraphInputs, RecurrentGraphOutputs } from './io/onnx/export/recurrent.js';
+export type { AttrValue, ModelOptions } from './io/onnx/export/graph-builder.js';
 export type { OnnxAttribute, OnnxDim, OnnxGraph, OnnxModelProto, OnnxNode, OnnxOpsetId, OnnxTensorProto, OnnxValueInfo } from './io/onnx/proto.js';
 export type { Comparison, JsonTensor, ReferenceConfig } from './io/pytorch-reference.js';
 export type {
@@ -183,10 +183,10 @@ export type {
   SequenceWeights,
 } from './kernels/types.js';
 export type { KernelVariant } from './kernels/wasm/module.js';
-export type { ResolvedRecurrentOptions } from './layers/recurrent-options.js';
+export type { ResolvedRecurrentOptions } from './nn/layers/recurrent-options.js';
 export type { EncodedExample } from './tasks/classify.js';
 export type { PreparedSeries } from './tasks/forecast.js';
-export type { BatchLoss, TaskState } from './tasks/task.js';
+export type { BatchLoss, TaskState } from './training/task.js';
 export type { AdamHyper } from './training/optimizers/adam.js';
 export type { Slot } from './training/optimizers/optimizer.js';
 export type { RmspropHyper } from './training/optimizers/rmsprop.js';

@@ -13,5 +13,5 @@
  */
 export { loadSafetensorsFile, saveSafetensorsFile, inspectSafetensorsFile } from './io/safetensors-file.js';
 export { writeFileAtomic, writeDirAtomic, resolveCheckpointDir, recoverDirAtomic } from './io/atomic-write.js';
-export { loadModel, startSession, resumeSession, saveSession, readCheckpointConfig, type Session, type RunPlan } from './cli/session.js';
+export { loadModel, startSession, resumeSession, saveSession, readCheckpointConfig, type Session, type RunPlan } from './checkpoint/session.js';
 export { loadOnnxFile, saveOnnxFile } from './io/onnx/node-file.js';

@@ -4,7 +4,7 @@ import { addColumnSums, addRowBias } from '../kernels/js/gemm.js';
 import { getBackend } from '../kernels/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gradBuffer } from './backward.js';
+import { gradBuffer } from '../tensor/tensor.js';
 import { outputGrad, record } from './graph.js';
 
 /** The backend's matrix product when it has one, else the reference. */

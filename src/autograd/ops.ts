@@ -2,7 +2,7 @@ import { ShapeError } from '../errors.js';
 import type { Rng } from '../tensor/random.js';
 import { formatShape, sameShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gradBuffer } from './backward.js';
+import { gradBuffer } from '../tensor/tensor.js';
 import { outputGrad, record } from './graph.js';
 
 /**

@@ -2,7 +2,7 @@ import { getBackend } from '../kernels/backend.js';
 import { variantSequenceBackward, variantSequenceForward } from '../kernels/js/variants/index.js';
 import type { Backend, CellMode, CellVariant, DropoutMasks, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gradBuffer } from './backward.js';
+import { gradBuffer } from '../tensor/tensor.js';
 import { needsGrad, record } from './graph.js';
 
 /** Parameters of one layer and direction, as tensors (PyTorch layout). */

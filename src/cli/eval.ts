@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildTask } from '../tasks/build.js';
-import { loadModel, readData } from './session.js';
+import { loadModel, readData } from '../checkpoint/session.js';
 import { printReport } from './report.js';
 import { IoError } from '../errors.js';
 

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { IoError, OptionError, RecurError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { exportModelOnnx } from '../io/onnx/export-model.js';
+import { exportModelOnnx } from '../io/onnx/export/model.js';
 import { pytorchStateDict } from '../io/pytorch-models.js';
 import { saveSafetensorsFile } from '../io/safetensors-file.js';
-import type { LoadedModel } from '../tasks/from-checkpoint.js';
+import type { LoadedModel } from '../checkpoint/model-from-spec.js';
 import { parsePositiveInt } from './parse.js';
-import { loadModel } from './session.js';
+import { loadModel } from '../checkpoint/session.js';
 
 interface ExportOptions {
   onnx?: string;

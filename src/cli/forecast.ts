@@ -6,8 +6,8 @@ import { decodeText } from '../data/text.js';
 import { writeOutputFile } from './write-output.js';
 import { forecastAhead } from '../tasks/forecast-ahead.js';
 import { parsePositiveInt } from './parse.js';
-import { loadModel, readData } from './session.js';
-import { lineChartSvg, PALETTE } from './svg-chart.js';
+import { loadModel, readData } from '../checkpoint/session.js';
+import { lineChartSvg, PALETTE } from '../io/svg-chart.js';
 
 export function registerForecast(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeSafetensors } from './info-safetensors.js';
-import { loadModel } from './session.js';
+import { loadModel } from '../checkpoint/session.js';
 
 export function registerInfo(program: Command): void {
   program

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeText } from '../data/text.js';
 import { classify, nextCharacters } from '../tasks/predict.js';
-import { loadModel, readData } from './session.js';
+import { loadModel, readData } from '../checkpoint/session.js';
 import { OptionError } from '../errors.js';
 
 /** Inputs from a file: JSON array or JSONL records (their text/sequence field), else one text per line. */

@@ -1,6 +1,6 @@
 import { CharLm } from '../models/char-lm.js';
 import type { CharLmTask } from '../tasks/charlm.js';
-import type { EvalReport, Task, TaskKind } from '../tasks/task.js';
+import type { EvalReport, Task, TaskKind } from '../training/task.js';
 import { Rng } from '../tensor/random.js';
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));

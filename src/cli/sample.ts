@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { OptionError } from '../errors.js';
 import { Rng } from '../tensor/random.js';
 import { parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
-import { loadModel } from './session.js';
+import { loadModel } from '../checkpoint/session.js';
 
 export function registerSample(program: Command): void {
   program

@@ -7,14 +7,14 @@ import { IoError, OptionError } from '../errors.js';
 import { DEFAULT_WINDOW } from '../data/windows.js';
 import { DivergenceError } from '../training/trainer.js';
 import type { DraftSpec } from '../tasks/build.js';
-import type { TaskKind } from '../tasks/task.js';
+import type { TaskKind } from '../training/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
 import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
 import { attachProgress, formatSeconds } from './progress.js';
-import { checkResumeOptions } from './resume-options.js';
+import { checkResumeOptions } from '../checkpoint/resume-options.js';
 import { printReport } from './report.js';
 import { writeDirAtomic } from '../io/atomic-write.js';
-import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan, type Session } from './session.js';
+import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan, type Session } from '../checkpoint/session.js';
 
 /** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
 const DEFAULTS: Record<

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError, OptionError } from '../errors.js';
 import { parseNonNegativeInt } from './parse.js';
-import { readCheckpointConfig } from './session.js';
+import { readCheckpointConfig } from '../checkpoint/session.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 
 /** The package root, from src/cli (tsx) or dist/cli (built) alike. */

@@ -1,4 +1,4 @@
-import type { Module, StateDict } from '../autograd/module.js';
+import type { Module, StateDict } from '../nn/module.js';
 import { OptionError, StateDictError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 

@@ -1,7 +1,7 @@
 import { addScalars, weightedSum } from '../autograd/ops.js';
 import { FormatError } from '../errors.js';
-import { gru, lstm, rnn } from '../layers/factories.js';
-import type { RecurrentLayer, RecurrentState } from '../layers/recurrent.js';
+import { gru, lstm, rnn } from '../nn/layers/factories.js';
+import type { RecurrentLayer, RecurrentState } from '../nn/layers/recurrent.js';
 import { formatShape, sameShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 

@@ -1,10 +1,10 @@
-import { Module } from '../autograd/module.js';
+import { Module } from '../nn/module.js';
 import { noGrad } from '../autograd/graph.js';
 import { OptionError } from '../errors.js';
-import { Dropout } from '../layers/dropout.js';
-import { Embedding } from '../layers/embedding.js';
-import { Linear } from '../layers/linear.js';
-import type { RecurrentLayer, RecurrentState } from '../layers/recurrent.js';
+import { Dropout } from '../nn/layers/dropout.js';
+import { Embedding } from '../nn/layers/embedding.js';
+import { Linear } from '../nn/layers/linear.js';
+import type { RecurrentLayer, RecurrentState } from '../nn/layers/recurrent.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { buildRecurrent, type RecurrentConfig } from './config.js';

@@ -1,7 +1,7 @@
 import { OptionError } from '../errors.js';
 import type { Rng } from '../tensor/random.js';
-import { gru, lstm, rnn } from '../layers/factories.js';
-import type { RecurrentLayer, RecurrentState } from '../layers/recurrent.js';
+import { gru, lstm, rnn } from '../nn/layers/factories.js';
+import type { RecurrentLayer, RecurrentState } from '../nn/layers/recurrent.js';
 
 /** The recurrent part of a model, as saved in a checkpoint's config.json. */
 export interface RecurrentConfig {

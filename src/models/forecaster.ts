@@ -1,9 +1,9 @@
-import { Module } from '../autograd/module.js';
+import { Module } from '../nn/module.js';
 import { timeStep } from '../autograd/nn-ops.js';
 import { add, lastStepsFlat, swapAxes01 } from '../autograd/ops.js';
 import { OptionError, ShapeError } from '../errors.js';
-import { Linear } from '../layers/linear.js';
-import type { RecurrentLayer, RecurrentState } from '../layers/recurrent.js';
+import { Linear } from '../nn/layers/linear.js';
+import type { RecurrentLayer, RecurrentState } from '../nn/layers/recurrent.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { buildRecurrent, type RecurrentConfig } from './config.js';

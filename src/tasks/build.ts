@@ -9,7 +9,7 @@ import type { RecurrentConfig } from '../models/config.js';
 import { CharLmTask, defaultValFraction } from './charlm.js';
 import { ClassifyTask, type ClassifyEncoding } from './classify.js';
 import { ForecastTask } from './forecast.js';
-import type { Task, TaskKind } from './task.js';
+import type { Task, TaskKind } from '../training/task.js';
 
 /**
  * Everything needed to rebuild a task from its data file: saved in a checkpoint's

@@ -1,11 +1,11 @@
 import { noGrad } from '../autograd/graph.js';
 import { FormatError } from '../errors.js';
 import { StreamBatcher, Vocabulary } from '../data/text.js';
-import type { RecurrentState } from '../layers/recurrent.js';
+import type { RecurrentState } from '../nn/layers/recurrent.js';
 import { CharLm, type CharLmConfig } from '../models/char-lm.js';
 import { Tensor } from '../tensor/tensor.js';
-import { crossEntropy } from '../training/losses.js';
-import type { BatchLoss, EvalReport, Task, TaskState, Validation } from './task.js';
+import { crossEntropy } from '../nn/losses.js';
+import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 
 export interface CharLmTaskOptions {
   model: Omit<CharLmConfig, 'vocabSize'>;

@@ -4,8 +4,8 @@ import { tokenize, TokenVocabulary, type LabelledExample } from '../data/labelle
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
 import { EpochOrder, Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { crossEntropy } from '../training/losses.js';
-import type { BatchLoss, EvalReport, Task, TaskState, Validation } from './task.js';
+import { crossEntropy } from '../nn/losses.js';
+import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 
 export interface ClassifyTaskOptions {
   model: Pick<ClassifierConfig, 'cell' | 'hiddenSize' | 'numLayers' | 'dropout' | 'bidirectional' | 'embeddingDim' | 'forgetBias'>;

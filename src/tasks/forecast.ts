@@ -15,8 +15,8 @@ import {
 import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
 import { EpochOrder } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { mse } from '../training/losses.js';
-import type { BatchLoss, EvalReport, Task, TaskState, Validation } from './task.js';
+import { mse } from '../nn/losses.js';
+import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 
 export interface ForecastTaskOptions {
   model: Omit<ForecasterConfig, 'inputSize' | 'horizon'>;

@@ -1,5 +1,5 @@
 import { OptionError, RecurError } from '../errors.js';
-import type { Task, Validation } from '../tasks/task.js';
+import type { Task, Validation } from './task.js';
 import { clipGradNorm } from './clip.js';
 import { Emitter } from './emitter.js';
 

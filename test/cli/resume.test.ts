@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resumeSession, saveSession, startSession, type RunPlan } from '../../src/cli/session.js';
+import { resumeSession, saveSession, startSession, type RunPlan } from '../../src/checkpoint/session.js';
 import type { TaskSpec } from '../../src/tasks/build.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-resume-'));

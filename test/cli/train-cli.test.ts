@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel } from '../../src/cli/session.js';
+import { loadModel } from '../../src/checkpoint/session.js';
 import { Forecaster, loadOnnx, noGrad, Tensor } from '../../src/index.js';
 import { recur, recurAsync } from '../helpers/cli.js';
-import { assertClose } from '../onnx/helpers.js';
+import { assertClose } from '../io/onnx/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-cli-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));

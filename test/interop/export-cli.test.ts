@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noGrad } from '../../src/autograd/graph.js';
 import { main } from '../../src/cli/main.js';
-import { loadModel } from '../../src/cli/session.js';
+import { loadModel } from '../../src/checkpoint/session.js';
 import { decodeModel } from '../../src/io/onnx/proto.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, runOrt } from '../onnx/helpers.js';
+import { assertClose, runOrt } from '../io/onnx/helpers.js';
 import { softmaxLast } from './helpers.js';
 
 /** `recur export`, run in-process (a spawn per case would cost a second each). */

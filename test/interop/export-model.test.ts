@@ -2,14 +2,14 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { noGrad } from '../../src/autograd/graph.js';
 import { OptionError } from '../../src/errors.js';
-import { exportModelOnnx } from '../../src/io/onnx/export-model.js';
+import { exportModelOnnx } from '../../src/io/onnx/export/model.js';
 import { CharLm } from '../../src/models/char-lm.js';
 import { Forecaster } from '../../src/models/forecaster.js';
 import { SequenceClassifier } from '../../src/models/sequence-classifier.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { gru } from '../../src/layers/factories.js';
-import { assertClose, ErrorLog, randomTensor, runOrt } from '../onnx/helpers.js';
+import { gru } from '../../src/nn/layers/factories.js';
+import { assertClose, ErrorLog, randomTensor, runOrt } from '../io/onnx/helpers.js';
 import { softmaxLast } from './helpers.js';
 
 /** Whole models exported to ONNX run in onnxruntime and match recur's forward within 1e-5. */

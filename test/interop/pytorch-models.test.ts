@@ -8,7 +8,7 @@ import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { CharLm, type CharLmConfig } from '../../src/models/char-lm.js';
 import { Forecaster, type ForecasterConfig } from '../../src/models/forecaster.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, ErrorLog } from '../onnx/helpers.js';
+import { assertClose, ErrorLog } from '../io/onnx/helpers.js';
 import { recurFixtureFiles, recurFixtureInputs, RECUR_CHARLM, RECUR_FORECASTER } from './recur-fixtures.js';
 
 /** Whole models both ways between PyTorch and recur, on fixtures from scripts/make-pytorch-fixtures.py. */

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import { noGrad } from '../../src/autograd/graph.js';
-import { exportModelOnnx } from '../../src/io/onnx/export-model.js';
-import { loadOnnx } from '../../src/io/onnx/load.js';
+import { exportModelOnnx } from '../../src/io/onnx/export/model.js';
+import { loadOnnx } from '../../src/io/onnx/import/load.js';
 import { CharLm } from '../../src/models/char-lm.js';
 import { Forecaster } from '../../src/models/forecaster.js';
 import { SequenceClassifier } from '../../src/models/sequence-classifier.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { assertClose, randomTensor } from '../onnx/helpers.js';
+import { assertClose, randomTensor } from '../io/onnx/helpers.js';
 import { softmaxLast } from './helpers.js';
 
 /** recur's own ONNX loader runs the whole-model exports too (no onnxruntime needed, e.g. in a browser). */

@@ -11,7 +11,7 @@ import {
   loadSafetensorsFile,
   saveSafetensorsFile,
 } from '../../src/io/safetensors-file.js';
-import { lstm } from '../../src/layers/factories.js';
+import { lstm } from '../../src/nn/layers/factories.js';
 import { f32le, padded, rawFile, u16le, concat } from './helpers.js';
 
 let dir = '';

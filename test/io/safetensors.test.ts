@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lstm } from '../../src/layers/factories.js';
+import { lstm } from '../../src/nn/layers/factories.js';
 import { bfloat16ToFloat, halfToFloat } from '../../src/io/float-decode.js';
 import { parseSafetensorsHeader, readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { Tensor } from '../../src/tensor/tensor.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import { loadModel } from '../../src/cli/session.js';
+import { loadModel } from '../../src/checkpoint/session.js';
 import { IoError } from '../../src/errors.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-guards-'));

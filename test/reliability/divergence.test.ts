@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadModel, startSession, type RunPlan } from '../../src/cli/session.js';
+import { loadModel, startSession, type RunPlan } from '../../src/checkpoint/session.js';
 import { DivergenceError } from '../../src/training/trainer.js';
 import type { TaskSpec } from '../../src/tasks/build.js';
 import { recur } from '../helpers/cli.js';

@@ -1,5 +1,7 @@
 // Colour scales readable with colour-vision deficiencies: viridis for values in [0, 1]
 // (gates), a blue-white-orange diverging scale for signed values (states).
+import { symlog, symlogInverse } from './analysis.js';
+
 export type Rgb = readonly [number, number, number];
 
 const VIRIDIS: readonly Rgb[] = [
@@ -26,6 +28,10 @@ export interface Scale {
   min: number;
   max: number;
   name: string;
+  /** The value at fraction f (0..1) of the legend bar; linear unless the scale says otherwise. */
+  at?(f: number): number;
+  /** Values to label on the legend. */
+  ticks?: number[];
 }
 
 export function viridis(min = 0, max = 1): Scale {
@@ -36,6 +42,22 @@ export function viridis(min = 0, max = 1): Scale {
 export function diverging(maxAbs: number): Scale {
   const m = maxAbs > 0 ? maxAbs : 1;
   return { color: (v) => ramp(BLUE_ORANGE, (v / m + 1) / 2), min: -m, max: m, name: 'blue-orange' };
+}
+
+/**
+ * Signed values over many magnitudes (an LSTM's cell state runs from ±0.01 to ±90) on one
+ * fixed blue-white-orange scale: symlog with its knee at 1, saturating at ±maxAbs.
+ */
+export function symlogDiverging(maxAbs = 100): Scale {
+  const top = symlog(maxAbs);
+  return {
+    color: (v) => ramp(BLUE_ORANGE, (symlog(v) / top + 1) / 2),
+    min: -maxAbs,
+    max: maxAbs,
+    name: 'symlog blue-orange',
+    at: (f) => symlogInverse((2 * f - 1) * top),
+    ticks: [-maxAbs, -10, -1, 0, 1, 10, maxAbs],
+  };
 }
 
 export const css = (c: Rgb): string => `rgb(${Math.round(c[0])}, ${Math.round(c[1])}, ${Math.round(c[2])})`;

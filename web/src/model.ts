@@ -22,6 +22,10 @@ export interface TextTrace {
   c: Float32Array | null;
   h: Float32Array;
   probs: Float32Array;
+  /** The character ids read (unknown characters read as the vocabulary's `unknown`). */
+  ids: Int32Array;
+  /** Steps whose character the model does not know. */
+  unknown: Set<number>;
 }
 
 export function modelFromBytes(configJson: unknown, weights: Uint8Array, source: string): CharModel {
@@ -61,7 +65,9 @@ export function traceText(m: CharModel, text: string): TextTrace {
     const gates: Record<string, Float32Array> = {};
     for (const [k, g] of Object.entries(tr.gates)) gates[k] = g.data;
     const H = tr.h.shape[2]!;
-    return { text: chars, T, H, V, cell: m.config.spec.model.cell, gates, c: tr.c?.data ?? null, h: tr.h.data, probs };
+    const known = new Set(m.vocab.chars);
+    const unknown = new Set([...chars].flatMap((ch, t) => (known.has(ch) ? [] : [t])));
+    return { text: chars, T, H, V, cell: m.config.spec.model.cell, gates, c: tr.c?.data ?? null, h: tr.h.data, probs, ids, unknown };
   });
 }
 
@@ -73,7 +79,4 @@ export function topNext(m: CharModel, tr: TextTrace, t: number, k = 8): Array<{ 
     .slice(0, k);
 }
 
-/** A character as it reads on screen (spaces and newlines made visible). */
-export function showChar(ch: string): string {
-  return ch === ' ' ? '␣' : ch === '\n' ? '↵' : ch === '\t' ? '⇥' : ch;
-}
+export { showChar } from './chars.js';

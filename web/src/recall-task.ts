@@ -49,3 +49,23 @@ export function distanceBins(T: number, n = 6): Array<[number, number]> {
   for (let lo = 1; lo <= T - 1; lo += width) bins.push([lo, Math.min(T - 1, lo + width - 1)]);
   return bins;
 }
+
+/**
+ * One recall sequence in CLASSES variants, batch-major in time: [T, CLASSES, FEATURES]. The
+ * distractors are the same in every variant; variant k has symbol k marked at step `markAt`.
+ * Comparing the variants shows what the state keeps of the marked symbol.
+ */
+export function recallVariants(T: number, markAt: number, rng: Rng): { x: Float32Array; symbols: number[] } {
+  const B = CLASSES;
+  const x = new Float32Array(T * B * FEATURES);
+  const symbols = Array.from({ length: T }, (_, t) => (t === T - 1 ? -1 : Math.floor(rng.random() * SYMBOLS)));
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T - 1; t++) {
+      const row = (t * B + b) * FEATURES;
+      x[row + (t === markAt ? b : symbols[t]!)] = 1;
+      if (t === markAt) x[row + SYMBOLS] = 1;
+    }
+    x[((T - 1) * B + b) * FEATURES + SYMBOLS + 1] = 1;
+  }
+  return { x, symbols };
+}

@@ -1,95 +1,105 @@
-// Panel 1: step through a text; gates, cell and hidden states as unit x time heatmaps, and
-// the model's next-character distribution at the current step.
-import { diverging, viridis, type Scale } from './colors.js';
-import { createHeatmap, type HeatmapView } from './heatmap.js';
-import { showChar, topNext, traceText, type CharModel, type TextTrace } from './model.js';
+// Panel 1: step through a text. One heatmap (a chosen gate or state, units grouped so
+// structure shows) over a window around the cursor, one column per character; the selected
+// unit's gates and states underneath; the text coloured by that unit or by surprise; the
+// model's next-character candidates with the actual next character marked.
+import { orderUnits, surpriseBits, windowAround } from './analysis.js';
+import { showChar } from './chars.js';
+import { diverging, symlogDiverging, viridis, type Scale } from './colors.js';
+import { createHeatmap, type TrackRow } from './heatmap.js';
+import { traceText, type CharModel, type TextTrace } from './model.js';
+import { renderNext } from './next-chars.js';
+import { createTextView } from './text-view.js';
 import { SAMPLE_TEXTS } from './texts.js';
 
-const GATE_NOTES: Record<string, string> = {
-  i: 'input gate σ: how much new content is written',
-  f: 'forget gate σ: how much of the cell state is kept',
-  g: 'candidate tanh: the new content',
-  o: 'output gate σ: how much of the cell is shown',
-  r: 'reset gate σ',
-  z: 'update gate σ: keep the old state',
-  n: 'candidate tanh',
+export const MAX_TEXT = 400;
+const SIGNALS: Record<string, string> = {
+  c: 'cell state c (long-term memory)', h: 'hidden state h (what the prediction sees)',
+  f: 'forget gate f (1 = keep the cell)', i: 'input gate i (1 = write new content)', o: 'output gate o (1 = show the cell)', g: 'candidate g (new content)',
+  z: 'update gate z (1 = keep the old state)', r: 'reset gate r (0 = ignore the old state)', n: 'candidate n (new content)',
 };
+const SURPRISE = viridis(0, 12);
+
+/** The colour scale of a signal: gates 0..1, candidates and h −1..1, c on a fixed symlog scale. */
+export function scaleFor(key: string): Scale {
+  return key === 'c' ? symlogDiverging(100) : key === 'g' || key === 'n' || key === 'h' ? diverging(1) : viridis(0, 1);
+}
 
 export interface StepperPanel {
   setModel(m: CharModel): void;
-  /** Called with the trace and step whenever either changes (the cell diagram listens). */
-  onChange(listener: (tr: TextTrace, t: number) => void): void;
-}
-
-/** The 98th percentile of |a|: a few saturated cells should not wash out the rest. */
-function robustMaxAbs(a: Float32Array): number {
-  const s = Float32Array.from(a, Math.abs).sort();
-  return s[Math.floor(0.98 * (s.length - 1))] ?? 1;
+  selectUnit(u: number): void;
+  /** Called with the trace, step and selected unit whenever any changes. */
+  onChange(listener: (tr: TextTrace, t: number, unit: number) => void): void;
 }
 
 export function createStepper(root: HTMLElement): StepperPanel {
-  const picker = root.querySelector<HTMLSelectElement>('#text-pick')!;
-  const input = root.querySelector<HTMLTextAreaElement>('#text-input')!;
-  const strip = root.querySelector<HTMLElement>('#text-strip')!;
-  const scrub = root.querySelector<HTMLInputElement>('#scrub')!;
-  const playBtn = root.querySelector<HTMLButtonElement>('#play')!;
-  const status = root.querySelector<HTMLElement>('#step-status')!;
-  const nextList = root.querySelector<HTMLElement>('#next-chars')!;
-  const maps = root.querySelector<HTMLElement>('#heatmaps')!;
+  const q = <T extends HTMLElement>(s: string) => root.querySelector<T>(s)!;
+  const picker = q<HTMLSelectElement>('#text-pick');
+  const input = q<HTMLTextAreaElement>('#text-input');
+  const scrub = q<HTMLInputElement>('#scrub');
+  const playBtn = q<HTMLButtonElement>('#play');
+  const status = q<HTMLElement>('#step-status');
+  const signal = q<HTMLSelectElement>('#signal');
+  const unitsPick = q<HTMLSelectElement>('#units-shown');
+  const colourBy = q<HTMLSelectElement>('#colour-by');
+  const textNote = q<HTMLElement>('#text-note');
+  const legend = q<HTMLElement>('#hm-legend');
+  const heatmap = createHeatmap();
+  q('#heatmap-holder').append(heatmap.root);
+  const textView = createTextView(q('#text-view'));
   for (const [i, s] of SAMPLE_TEXTS.entries()) picker.add(new Option(s.name, String(i)));
   input.value = SAMPLE_TEXTS[0]!.text;
 
   let model: CharModel | null = null;
   let trace: TextTrace | null = null;
+  let chars: string[] = [];
+  let surprise: number[] = [];
+  let order: number[] = [];
   let t = 0;
+  let unit = 0;
   let timer: number | null = null;
-  let views: Array<{ key: string; view: HeatmapView }> = [];
-  const listeners: Array<(tr: TextTrace, t: number) => void> = [];
+  const listeners: Array<(tr: TextTrace, t: number, unit: number) => void> = [];
 
-  const buildViews = (tr: TextTrace) => {
-    maps.replaceChildren();
-    views = [];
-    const add = (key: string, title: string, note: string, data: Float32Array, scale: Scale) => {
-      const view = createHeatmap(title, note);
-      maps.append(view.root);
-      view.update(data, tr.T, tr.H, scale);
-      view.root.dataset.key = key;
-      views.push({ key, view });
-    };
-    for (const [k, g] of Object.entries(tr.gates)) {
-      const sigmoid = k !== 'g' && k !== 'n';
-      add(k, `gate ${k}`, GATE_NOTES[k] ?? '', g, sigmoid ? viridis(0, 1) : diverging(1));
-    }
-    if (tr.c) add('c', 'cell state c', 'the long-term memory (unbounded)', tr.c, diverging(Math.max(1e-3, robustMaxAbs(tr.c))));
-    add('h', 'hidden state h', 'what the next layer and the prediction see', tr.h, diverging(1));
+  const series = (tr: TextTrace, key: string) => (key === 'c' ? tr.c : key === 'h' ? tr.h : tr.gates[key]) ?? tr.h;
+  const reorder = () => {
+    if (!trace) return;
+    const keep = unitsPick.value === 'all' ? trace.H : Math.min(trace.H, 24);
+    order = orderUnits(series(trace, signal.value), trace.T, trace.H, keep);
+    if (!order.includes(unit)) unit = order[0]!;
+  };
+  const colourText = () => {
+    if (!trace) return;
+    const tr = trace;
+    const describe = (s: number) => `step ${s + 1} '${showChar(chars[s]!)}'${tr.unknown.has(s) ? ' (not in the model\'s vocabulary)' : ''}${Number.isFinite(surprise[s]!) ? `, next character surprise ${surprise[s]!.toFixed(1)} bits` : ''}`;
+    const key = tr.c ? 'c' : 'h';
+    const mode = colourBy.value;
+    if (mode === 'surprise') textView.build(chars, tr.unknown, (s) => surprise[s]!, SURPRISE, describe);
+    else if (mode === 'unit') textView.build(chars, tr.unknown, (s) => series(tr, key)[s * tr.H + unit]!, scaleFor(key), describe);
+    else textView.build(chars, tr.unknown, null, null, describe);
+    textView.setCursor(t);
+  };
+  const drawLegend = (scale: Scale) => {
+    const ticks = scale.ticks ?? [scale.min, (scale.min + scale.max) / 2, scale.max];
+    const stops = Array.from({ length: 11 }, (_, k) => scale.color(scale.at ? scale.at(k / 10) : scale.min + ((scale.max - scale.min) * k) / 10));
+    legend.innerHTML = `<span class="bar" style="background:linear-gradient(to right,${stops.map((c) => `rgb(${c.map(Math.round).join(',')})`).join(',')})"></span>
+      <span class="ticks">${ticks.map((v) => `<span>${Number(v.toFixed(2))}</span>`).join('')}</span>${scale.name.startsWith('symlog') ? '<span class="note">log scale beyond ±1, fixed for every text</span>' : ''}`;
   };
 
   const render = () => {
     if (!trace || !model) return;
+    const tr = trace;
     scrub.value = String(t);
-    const chars = [...trace.text];
-    strip.replaceChildren(
-      ...chars.map((ch, i) => {
-        const s = document.createElement('span');
-        s.textContent = ch === '\n' ? '↵' : ch;
-        s.className = i === t ? 'cur' : i < t ? 'past' : 'future';
-        return s;
-      }),
-    );
-    strip.querySelector('.cur')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    status.textContent = `step ${t + 1} / ${trace.T} · input '${showChar(chars[t] ?? ' ')}'`;
+    const width = Math.max(10, Math.floor((q<HTMLElement>('#heatmap-holder').clientWidth - 50) / heatmap.cellW));
+    const [start, end] = windowAround(t, tr.T, width);
+    const key = signal.value;
+    const track: TrackRow[] = [...Object.keys(tr.gates), ...(tr.c ? ['c'] : []), 'h'].map((k) => ({ label: k, values: (s) => series(tr, k)[s * tr.H + unit]!, scale: scaleFor(k) }));
+    heatmap.draw({ data: series(tr, key), H: tr.H, order, scale: scaleFor(key), chars, start, end, cursor: t, unit, track });
+    status.textContent = `step ${t + 1} / ${tr.T} · read '${showChar(chars[t] ?? ' ')}' · unit ${unit}`;
     root.dataset.step = String(t);
-    for (const { view } of views) view.setCursor(t);
-    const top = topNext(model, trace, t);
-    nextList.replaceChildren(
-      ...top.map(({ char, p }) => {
-        const li = document.createElement('li');
-        li.innerHTML = `<span class="ch"></span><span class="bar"><span style="width:${(p * 100).toFixed(1)}%"></span></span><span class="p">${(p * 100).toFixed(1)}%</span>`;
-        li.querySelector('.ch')!.textContent = showChar(char);
-        return li;
-      }),
-    );
-    for (const l of listeners) l(trace, t);
+    root.dataset.unit = String(unit);
+    textView.setCursor(t);
+    const row = tr.probs.subarray(t * tr.V, (t + 1) * tr.V);
+    renderNext(q('#next-chars'), q('#next-note'), Array.from(row, (p, i) => ({ char: model!.vocab.chars[i]!, p })), 8, t + 1 < tr.T ? chars[t + 1]! : null);
+    for (const l of listeners) l(tr, t, unit);
   };
 
   const go = (to: number) => {
@@ -106,41 +116,67 @@ export function createStepper(root: HTMLElement): StepperPanel {
     if (!trace) return;
     if (t >= trace.T - 1) t = -1;
     playBtn.textContent = '⏸ pause';
-    timer = window.setInterval(() => {
-      if (!trace || t >= trace.T - 1) return pause();
-      go(t + 1);
-    }, 120);
+    timer = window.setInterval(() => (!trace || t >= trace.T - 1 ? pause() : go(t + 1)), 120);
   };
   const run = () => {
     if (!model) return;
     pause();
-    trace = traceText(model, input.value.slice(0, 400));
+    const all = [...input.value];
+    trace = traceText(model, all.slice(0, MAX_TEXT).join(''));
+    chars = [...trace.text];
+    surprise = surpriseBits(trace.probs, trace.ids, trace.V);
+    const notes: string[] = [];
+    if (all.length > MAX_TEXT) notes.push(`Showing the first ${MAX_TEXT} of ${all.length} characters.`);
+    if (trace.unknown.size > 0) notes.push(`${trace.unknown.size} character(s) the model does not know (marked, read as '${showChar(model.vocab.chars[model.vocab.unknown]!)}'): ${[...new Set([...trace.unknown].map((s) => chars[s]!))].map((c) => `'${showChar(c)}'`).join(' ')}.`);
+    if (all.length === 0) notes.push('The text is empty: reading a single space.');
+    const bits = surprise.filter(Number.isFinite);
+    notes.push(`Mean surprise ${(bits.reduce((a, b) => a + b, 0) / Math.max(1, bits.length)).toFixed(2)} bits per character.`);
+    textNote.textContent = notes.join(' ');
     scrub.max = String(trace.T - 1);
-    buildViews(trace);
+    for (const o of Array.from(signal.options)) o.hidden = o.disabled = !(o.value === 'h' || (o.value === 'c' && trace.c) || o.value in trace.gates);
+    if (signal.selectedOptions[0]?.disabled) signal.value = trace.c ? 'c' : 'h';
+    reorder();
+    drawLegend(scaleFor(signal.value));
+    colourText();
     go(0);
   };
+  for (const [k, label] of Object.entries(SIGNALS)) signal.add(new Option(label, k));
 
   picker.addEventListener('change', () => {
     input.value = SAMPLE_TEXTS[Number(picker.value)]!.text;
     run();
   });
-  root.querySelector('#run-text')!.addEventListener('click', run);
+  q('#run-text').addEventListener('click', run);
   playBtn.addEventListener('click', () => (timer === null ? play() : pause()));
-  root.querySelector('#step-back')!.addEventListener('click', () => go(t - 1));
-  root.querySelector('#step-fwd')!.addEventListener('click', () => go(t + 1));
+  q('#step-back').addEventListener('click', () => go(t - 1));
+  q('#step-fwd').addEventListener('click', () => go(t + 1));
   scrub.addEventListener('input', () => go(Number(scrub.value)));
+  signal.addEventListener('change', () => {
+    reorder();
+    drawLegend(scaleFor(signal.value));
+    render();
+  });
+  unitsPick.addEventListener('change', () => (reorder(), render()));
+  colourBy.addEventListener('change', colourText);
+  heatmap.onPick((u, s) => {
+    if (u !== null && u !== unit) {
+      unit = u;
+      colourText();
+    }
+    go(s);
+  });
+  textView.onPick(go);
+  window.addEventListener('resize', render);
   document.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement | null;
-    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target !== scrub) return;
+    if (target && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName) && target !== scrub) return;
+    if (root.closest('[hidden]') || root.hidden) return;
     const keys: Record<string, () => void> = {
-      ArrowRight: () => go(t + 1),
-      ArrowLeft: () => go(t - 1),
-      Home: () => go(0),
-      End: () => go(Number.MAX_SAFE_INTEGER),
+      ArrowRight: () => go(t + 1), ArrowLeft: () => go(t - 1), Home: () => go(0), End: () => go(Number.MAX_SAFE_INTEGER),
       ' ': () => (timer === null ? play() : pause()),
     };
     const action = keys[e.key];
-    if (action && !root.hidden) {
+    if (action) {
       e.preventDefault();
       action();
     }
@@ -150,6 +186,13 @@ export function createStepper(root: HTMLElement): StepperPanel {
     setModel(m) {
       model = m;
       run();
+    },
+    selectUnit(u) {
+      if (!trace || u === unit || u < 0 || u >= trace.H) return;
+      unit = u;
+      if (!order.includes(u)) order = [u, ...order.slice(0, -1)];
+      colourText();
+      render();
     },
     onChange(l) {
       listeners.push(l);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FormatError } from '../../errors.js';
-import { loadOnnx, type LoadOnnxOptions, type OnnxModel } from './load.js';
+import { loadOnnx, type LoadOnnxOptions, type OnnxModel } from './import/load.js';
 
 /**
  * Node-only file helpers for ONNX models. Kept apart from the rest of src/io/onnx so that

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '../../../src/cli/session.js';
+import { loadModel } from '../../../src/checkpoint/session.js';
 import { readSafetensors } from '../../../src/io/safetensors.js';
 import { Prng } from './rng.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saveSession, startSession, type RunPlan } from '../../../src/cli/session.js';
+import { saveSession, startSession, type RunPlan } from '../../../src/checkpoint/session.js';
 import type { TaskSpec } from '../../../src/tasks/build.js';
 
 /** Small data files and trained checkpoints (one per task) in a temporary folder. */

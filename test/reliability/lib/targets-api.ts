@@ -1,5 +1,5 @@
 import { gru, lstm, rnn, Linear, Embedding, LayerNorm, Dropout, Tensor } from '../../../src/index.js';
-import type { Module } from '../../../src/autograd/module.js';
+import type { Module } from '../../../src/nn/module.js';
 import type { FuzzTarget } from './harness.js';
 import { HOSTILE_NUMBERS, mutateJson } from './mutate.js';
 import type { Prng } from './rng.js';

@@ -1,10 +1,10 @@
 import { cpSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '../../../src/cli/session.js';
-import { parseCheckpointConfig } from '../../../src/io/checkpoint-format.js';
-import { loadOnnx } from '../../../src/io/onnx/load.js';
-import { exportModelOnnx } from '../../../src/io/onnx/export-model.js';
+import { loadModel } from '../../../src/checkpoint/session.js';
+import { parseCheckpointConfig } from '../../../src/checkpoint/format.js';
+import { loadOnnx } from '../../../src/io/onnx/import/load.js';
+import { exportModelOnnx } from '../../../src/io/onnx/export/model.js';
 import { readSafetensors, writeSafetensors } from '../../../src/io/safetensors.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { makeFixtures } from './fixtures.js';
