@@ -10,9 +10,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadPytorchWeights } from '../src/io/pytorch-models.js';
-import { loadSafetensorsFile } from '../src/io/safetensors-file.js';
-import { CharLm } from '../src/models/char-lm.js';
+import { CharLm, loadPytorchWeights } from '../src/index.js';
+import { loadSafetensorsFile } from '../src/node.js';
 
 const fixtures = new URL('../test/fixtures/pytorch-models/', import.meta.url);
 // What the PyTorch side recorded: its config, and its greedy continuation to compare with.

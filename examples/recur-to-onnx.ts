@@ -14,11 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { exportModelOnnx } from '../src/io/onnx/export/model.js';
-import { saveOnnxFile } from '../src/io/onnx/node-file.js';
-import { loadPytorchWeights } from '../src/io/pytorch-models.js';
-import { loadSafetensorsFile } from '../src/io/safetensors-file.js';
-import { CharLm } from '../src/models/char-lm.js';
+import { CharLm, loadPytorchWeights } from '../src/index.js';
+import { exportModelOnnx } from '../src/onnx.js';
+import { loadSafetensorsFile, saveOnnxFile } from '../src/node.js';
 
 const fixtures = new URL('../test/fixtures/pytorch-models/', import.meta.url);
 const spec = JSON.parse(readFileSync(new URL('recur-models.json', fixtures), 'utf8')) as {

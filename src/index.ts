@@ -115,7 +115,6 @@ export { CharLmTask, defaultValFraction, type CharLmTaskOptions } from './tasks/
 export { ForecastTask, type ForecastTaskOptions } from './tasks/forecast.js';
 export { ClassifyTask, type ClassifyTaskOptions, type ClassifyEncoding } from './tasks/classify.js';
 export { buildTask, resolveSpec, type DraftSpec, type TaskSpec, type SavedData } from './tasks/build.js';
-export { modelFromSpec, type LoadedModel } from './checkpoint/model-from-spec.js';
 export { forecastAhead } from './tasks/forecast-ahead.js';
 export { classify, nextCharacters, softmax } from './tasks/predict.js';
 export type { Task, TaskKind, Validation, EvalReport } from './training/task.js';
@@ -126,63 +125,25 @@ export { parseCsv, type CsvTable } from './data/csv.js';
 export { numericColumn, fitScaler, splitByTime, detectSeason, baselineRmse, type Scaler } from './data/series.js';
 export { parseLabelled, tokenize, TokenVocabulary, type LabelledExample } from './data/labelled.js';
 
-// Kernel backends
-export { getBackend, setBackend, registerBackend, listBackends } from './kernels/backend.js';
-export { jsBackend } from './kernels/js/index.js';
-export type { Backend, CellMode } from './kernels/types.js';
-
-// Interop
-export { readSafetensors, writeSafetensors, type ReadSafetensorsOptions, type Float32TensorLike } from './io/safetensors.js';
-export { parseSafetensorsHeader, type SafetensorsHeader, type SafetensorsEntry } from './io/safetensors-header.js';
-export { parseCheckpointConfig, CHECKPOINT_VERSION, type CheckpointConfig } from './checkpoint/format.js';
-export {
-  parseReferenceCase,
-  runReferenceCase,
-  type ReferenceCase,
-  type ReferenceResult,
-} from './io/pytorch-reference.js';
-export {
-  exportOnnx,
-  addRecurrentLayer,
-  OnnxGraphBuilder,
-  loadOnnx,
-  SUPPORTED_ONNX_OPS,
-  type OnnxExportOptions,
-  type OnnxModel,
-  type LoadOnnxOptions,
-} from './io/onnx/index.js';
-export { exportModelOnnx, type ModelExportOptions, type ExportableModel } from './io/onnx/export/model.js';
-export { loadPytorchWeights, pytorchStateDict, type PrefixOptions } from './io/pytorch-models.js';
+// Kernel backends: the WASM backend starts by itself; `recur-nn/backends` has the rest
+export { getBackend, setBackend, listBackends } from './kernels/backend.js';
 export { initWasmBackend, ready } from './kernels/ready.js';
 export { simdSupported } from './kernels/wasm/index.js';
+export type { Backend, CellMode } from './kernels/types.js';
 export type { WasmBackend, ThreadPolicy } from './kernels/wasm/index.js';
-export type { StepKernel, StepKernelOptions } from './kernels/types.js';
-export type { CellVariant, ZoneoutMasks, LayerNormWeights, VariantGrads, VariantSequenceGrads } from './kernels/types.js';
+
+// Weights and checkpoints (ONNX is in `recur-nn/onnx`, files on disk in `recur-nn/node`)
+export { readSafetensors, writeSafetensors, type ReadSafetensorsOptions, type Float32TensorLike } from './io/safetensors.js';
+export { parseSafetensorsHeader, type SafetensorsHeader, type SafetensorsEntry } from './io/safetensors-header.js';
+export { loadPytorchWeights, pytorchStateDict, type PrefixOptions } from './io/pytorch-models.js';
+export { parseCheckpointConfig, CHECKPOINT_VERSION, type CheckpointConfig } from './checkpoint/format.js';
+export { modelFromSpec, type LoadedModel } from './checkpoint/model-from-spec.js';
 
 // Types that public signatures mention (so the API reference documents them too).
 export type { LabelledFields } from './data/labelled.js';
 export type { TimeSplit } from './data/series.js';
 export type { TextBatch } from './data/text.js';
 export type { SeriesEncoding } from './data/windows.js';
-export type { AtomicFileHandle, AtomicFs, AtomicWriteOptions } from './io/atomic-write.js';
-export type { RecurrentGraphInputs, RecurrentGraphOutputs } from './io/onnx/export/recurrent.js';
-export type { AttrValue, ModelOptions } from './io/onnx/export/graph-builder.js';
-export type { OnnxAttribute, OnnxDim, OnnxGraph, OnnxModelProto, OnnxNode, OnnxOpsetId, OnnxTensorProto, OnnxValueInfo } from './io/onnx/proto.js';
-export type { Comparison, JsonTensor, ReferenceConfig } from './io/pytorch-reference.js';
-export type {
-  AdamStepFn,
-  AdamStepHyper,
-  DropoutMasks,
-  GemmFn,
-  SequenceBackwardArgs,
-  SequenceDims,
-  SequenceForwardArgs,
-  SequenceForwardResult,
-  SequenceGrads,
-  SequenceTrace,
-  SequenceWeights,
-} from './kernels/types.js';
-export type { KernelVariant } from './kernels/wasm/module.js';
 export type { ResolvedRecurrentOptions } from './nn/layers/recurrent-options.js';
 export type { EncodedExample } from './tasks/classify.js';
 export type { PreparedSeries } from './tasks/forecast.js';
@@ -191,3 +152,4 @@ export type { AdamHyper } from './training/optimizers/adam.js';
 export type { Slot } from './training/optimizers/optimizer.js';
 export type { RmspropHyper } from './training/optimizers/rmsprop.js';
 export type { SgdHyper } from './training/optimizers/sgd.js';
+export type { CellVariant, ZoneoutMasks, LayerNormWeights, VariantGrads, VariantSequenceGrads, StepKernel, StepKernelOptions } from './kernels/types.js';

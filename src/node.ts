@@ -15,3 +15,4 @@ export { loadSafetensorsFile, saveSafetensorsFile, inspectSafetensorsFile } from
 export { writeFileAtomic, writeDirAtomic, resolveCheckpointDir, recoverDirAtomic } from './io/atomic-write.js';
 export { loadModel, startSession, resumeSession, saveSession, readCheckpointConfig, type Session, type RunPlan } from './checkpoint/session.js';
 export { loadOnnxFile, saveOnnxFile } from './io/onnx/node-file.js';
+export type { AtomicFileHandle, AtomicFs, AtomicWriteOptions } from './io/atomic-write.js';

@@ -1,7 +1,7 @@
 // onnxruntime-node (CPU execution provider), inference only, on the models recur's own
 // exporter writes (`exportOnnx(layer)`): the same weights as recur's benchmarked layers.
 import * as ort from 'onnxruntime-node';
-import { exportOnnx } from '../../src/index.js';
+import { exportOnnx } from '../../src/onnx.js';
 import { guarded, okMeasurement, timeCalls, type PeerRunner } from '../harness.js';
 import { buildLayer } from '../models.js';
 import { digest, makeInput, selectWorkloads, type Measurement, type PeerConfig, type Workload } from '../workloads.js';

@@ -11,8 +11,8 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Lowest first: a folder may import only from folders ranked below it (and from itself). */
 export const LAYERS = [
   'errors.ts', 'options.ts',
-  'tensor', 'data', 'kernels', 'autograd', 'nn', 'models', 'training', 'tasks', 'io', 'checkpoint', 'cli',
-  'index.ts', 'node.ts',
+  'tensor', 'data', 'kernels', 'autograd', 'nn', 'models', 'training', 'forecasting', 'tasks', 'io', 'checkpoint', 'cli',
+  'index.ts', 'onnx.ts', 'backends.ts', 'node.ts',
 ];
 
 function sources(dir: string): string[] {

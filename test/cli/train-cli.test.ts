@@ -4,7 +4,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../../src/checkpoint/session.js';
-import { Forecaster, loadOnnx, noGrad, Tensor } from '../../src/index.js';
+import { Forecaster, noGrad, Tensor } from '../../src/index.js';
+import { loadOnnx } from '../../src/onnx.js';
 import { recur, recurAsync } from '../helpers/cli.js';
 import { assertClose } from '../io/onnx/helpers.js';
 

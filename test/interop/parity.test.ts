@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { caseFiles } from '../../src/cli/parity.js';
-import { parseReferenceCase, runReferenceCase } from '../../src/index.js';
+import { parseReferenceCase, runReferenceCase } from '../../src/backends.js';
 
 // Every *.json in the folder, so cases dropped in later are checked too.
 const dir = fileURLToPath(new URL('../fixtures/pytorch/', import.meta.url));
