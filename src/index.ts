@@ -3,7 +3,7 @@
  * PyTorch's formulas, gate order, parameter names and layouts, and exact gradients.
  *
  * @example
- * import { lstm, Tensor, weightedSum } from 'recur';
+ * import { lstm, Tensor, weightedSum } from 'recur-nn';
  *
  * const layer = lstm({ inputSize: 3, hiddenSize: 8, numLayers: 2, seed: 42 });
  * const x = new Tensor(new Float32Array(5 * 2 * 3).fill(0.1), [5, 2, 3]); // [seq, batch, features]
@@ -125,9 +125,46 @@ export { parseCsv, type CsvTable } from './data/csv.js';
 export { numericColumn, fitScaler, splitByTime, detectSeason, baselineRmse, type Scaler } from './data/series.js';
 export { parseLabelled, tokenize, TokenVocabulary, type LabelledExample } from './data/labelled.js';
 
+// Classical forecasting: the M-competitions' benchmarks and accuracy measures, checked against R
+export {
+  symmetricMape,
+  forecastMase,
+  overallWeightedAverage,
+  intervalCoverage,
+  meanScaledIntervalScore,
+  autocorrelation,
+  seasonalityTest,
+  decomposeMultiplicative,
+  m4SeasonalIndices,
+  nelderMead,
+  fitExponentialSmoothing,
+  forecastExponentialSmoothing,
+  thetaClassic,
+  thetaf,
+  naiveForecast,
+  seasonalNaiveForecast,
+  m4Benchmarks,
+  benchmarkForecast,
+  BENCHMARK_METHODS,
+  naiveInterval,
+  exponentialSmoothingInterval,
+  m4BenchmarkIntervals,
+  normalQuantile,
+  type SeasonalityTestResult,
+  type MultiplicativeDecomposition,
+  type NelderMeadOptions,
+  type NelderMeadResult,
+  type ExponentialSmoothingFit,
+  type SmoothingTrend,
+  type BenchmarkMethod,
+  type BenchmarkForecasts,
+  type PredictionInterval,
+  type IntervalMethod,
+} from './forecasting/index.js';
+
 // Kernel backends: the WASM backend starts by itself; `recur-nn/backends` has the rest
 export { getBackend, setBackend, listBackends } from './kernels/backend.js';
-export { initWasmBackend, ready } from './kernels/ready.js';
+export { initWasmBackend, ready } from './kernels/backend.js';
 export { simdSupported } from './kernels/wasm/index.js';
 export type { Backend, CellMode } from './kernels/types.js';
 export type { WasmBackend, ThreadPolicy } from './kernels/wasm/index.js';
