@@ -61,6 +61,8 @@ interface Run {
   baselines: (m: Record<string, number>) => string;
   target: number;
   better: 'lower' | 'higher';
+  /** A second condition the row must meet, and how the target column states both. */
+  also?: { holds: (m: Record<string, number>) => boolean; text: string };
 }
 
 const runs: Run[] = [
@@ -98,13 +100,14 @@ const runs: Run[] = [
     args: ['train', '@sunspots', '--task', 'forecast', '--test-fraction', String(67 / 288)],
     metric: 'MSE, one step',
     value: (m) => m.mse!,
-    // The ARIMA 217 / ANN 205 / hybrid 187 usually quoted from Zhang (2003) are on the scale of the
-    // first 35 test years (least-squares AR(9): 189 there, 305 on all 67), so recur is scored there too.
+    // Zhang (2003) reports ARIMA 217, ANN 205 and hybrid 187 on the first 35 test years (1921-1955)
+    // and about 306, 351 and 280 on all 67; recur must beat the best of the three on both horizons.
     baselines: (m) =>
       `persistence ${(m.naive_rmse! ** 2).toFixed(1)}; AR(${m.ar_order}) ${(m.ar_rmse! ** 2).toFixed(1)}; ` +
-      `on 1921-1955 recur ${m.mse_1921_1955!.toFixed(1)} vs Zhang 2003 ARIMA 217, ANN 205, hybrid 187`,
-    target: 200,
+      `Zhang 2003 on 1921-1987: ARIMA 306, ANN 351, hybrid 280; on 1921-1955 recur ${m.mse_1921_1955!.toFixed(1)} vs ARIMA 217, ANN 205, hybrid 187`,
+    target: 280,
     better: 'lower',
+    also: { holds: (m) => m.mse_1921_1955! < 187, text: '< 280 (67 years) and < 187 (35 years)' },
   },
   {
     key: 'names',
@@ -133,8 +136,9 @@ for (const run of runs.filter((r) => only.includes(r.key))) {
   }
   if (run.key === 'sunspots') Object.assign(done, { mse_1921_1955: await firstYearsMse(out, 35) });
   const v = run.value(done);
-  const ok = run.better === 'lower' ? v < run.target : v >= run.target;
-  rows.push(`| ${run.key} | ${run.data} | ${run.metric} | ${v.toFixed(3)} | ${run.baselines(done)} | ${run.better === 'lower' ? '<' : '>='} ${run.target} | ${ok ? 'pass' : 'miss'} | ${seconds.toFixed(0)} s |`);
+  const ok = (run.better === 'lower' ? v < run.target : v >= run.target) && (run.also?.holds(done) ?? true);
+  const target = run.also?.text ?? `${run.better === 'lower' ? '<' : '>='} ${run.target}`;
+  rows.push(`| ${run.key} | ${run.data} | ${run.metric} | ${v.toFixed(3)} | ${run.baselines(done)} | ${target} | ${ok ? 'pass' : 'miss'} | ${seconds.toFixed(0)} s |`);
 }
 const table = [
   '| task | data | metric | recur | baselines | target | result | wall time |',
