@@ -5,7 +5,7 @@
  *
  *   node --import tsx examples/pytorch-to-recur.ts
  *
- * In an application, import from 'recur' and 'recur/node' instead of the source paths below.
+ * In an application, import from 'recur-nn' and 'recur/node' instead of the source paths below.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

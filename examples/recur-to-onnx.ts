@@ -6,7 +6,7 @@
  *   node --import tsx examples/recur-to-onnx.ts
  *
  * From a checkpoint directory the same file comes from `recur export DIR --onnx model.onnx --softmax`.
- * In an application, import from 'recur' and 'recur/node' instead of the source paths below.
+ * In an application, import from 'recur-nn' and 'recur/node' instead of the source paths below.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

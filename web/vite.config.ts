@@ -10,7 +10,7 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  resolve: { alias: { recur: fileURLToPath(new URL('../src/index.ts', import.meta.url)) } },
+  resolve: { alias: { 'recur-nn': fileURLToPath(new URL('../src/index.ts', import.meta.url)), recur: fileURLToPath(new URL('../src/index.ts', import.meta.url)) } },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000 },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', headers: isolation },

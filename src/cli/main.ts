@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { RecurError } from '../errors.js';
+import { recurVersion } from '../io/package-version.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
 import { registerForecast } from './forecast.js';
 import { registerInfo } from './info.js';
 import { registerParity } from './parity.js';
+import { registerParseLogs } from './parse-logs.js';
 import { registerPredict } from './predict.js';
 import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
@@ -25,7 +27,10 @@ export function buildProgram(): Command {
   registerParity(program);
   registerExport(program);
   registerViz(program);
-  for (const c of program.commands) c.exitOverride();
+  registerParseLogs(program);
+  // --version on the program and on every command (`recur train --version` too).
+  program.version(recurVersion(), '-V, --version', 'print the version of recur');
+  for (const c of program.commands) c.exitOverride().version(recurVersion(), '-V, --version', 'print the version of recur');
   return program;
 }
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { IoError } from '../errors.js';
+import { fileURLToPath } from 'node:url';
+import { IoError, OptionError } from '../errors.js';
 import { parseReferenceCase, runReferenceCase } from '../io/pytorch-reference.js';
 import { parseNumberIn } from './parse.js';
 
@@ -22,14 +23,22 @@ export function caseFiles(path: string): string[] {
   return [path];
 }
 
+/** The PyTorch 1.13 cases that ship with recur (test/fixtures/pytorch, also in the npm package). */
+export const BUILTIN_CASES = fileURLToPath(new URL('../../test/fixtures/pytorch/', import.meta.url));
+
 export function registerParity(program: Command): void {
   program
     .command('parity')
     .description('check recur against PyTorch reference cases (forward values and gradients)')
-    .argument('<path>', 'a case file, or a folder: every *.json in it is checked')
+    .argument('[path]', 'a case file, or a folder: every *.json in it is checked')
+    .option('--builtin', 'check the PyTorch cases bundled with recur instead of a path')
     .option('--forward-tol <x>', 'largest absolute error allowed on outputs and states', parseNumberIn(0, 1e6), 1e-5)
     .option('--grad-tol <x>', 'largest absolute error allowed on gradients', parseNumberIn(0, 1e6), 1e-4)
-    .action((path: string, opts: { forwardTol: number; gradTol: number }) => {
+    .action((given: string | undefined, opts: { forwardTol: number; gradTol: number; builtin?: boolean }) => {
+      if ((given === undefined) === (opts.builtin !== true)) {
+        throw new OptionError('parity: give a case file or folder, or --builtin for the bundled PyTorch cases (not both)');
+      }
+      const path = given ?? BUILTIN_CASES;
       const files = caseFiles(path);
       let passed = 0;
       let failed = 0;
