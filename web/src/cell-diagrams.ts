@@ -1,76 +1,66 @@
-// SVG diagrams of the LSTM, GRU and plain RNN cells, with the current values written along
-// their wires. Pure layout: the values come from recur's trace.
-import { css, diverging, textOn, viridis } from './colors.js';
+// The LSTM, GRU and plain RNN cells drawn after Olah's "Understanding LSTM Networks": every
+// gate named, its value on its output wire, h(t) leaving up (output) and right (next step).
+import { chip, dot, frame, gateBox, label, line, op, wire, type Values } from './diagram-svg.js';
 
-export type Values = Record<string, number>;
+export type { Values } from './diagram-svg.js';
 
-const fmt = (v: number) => (Math.abs(v) < 10 ? v.toFixed(3) : v.toExponential(1));
-const gateScale = viridis(0, 1);
-const stateScale = diverging(1);
-
-/** A value chip: label and number, filled by its colour on the gate or state scale. */
-function chip(x: number, y: number, label: string, v: number, gate = false): string {
-  const c = (gate ? gateScale : stateScale).color(v);
-  return `<g class="chip" data-key="${label}"><rect x="${x - 42}" y="${y - 11}" width="84" height="22" rx="4" fill="${css(c)}" stroke="#333"/>
-    <text x="${x}" y="${y + 4}" text-anchor="middle" fill="${textOn(c)}">${label} ${fmt(v)}</text></g>`;
-}
-const box = (x: number, y: number, label: string, fill = '#fde7b0') =>
-  `<rect x="${x - 24}" y="${y - 16}" width="48" height="32" rx="5" fill="${fill}" stroke="#333"/><text x="${x}" y="${y + 5}" text-anchor="middle" class="op">${label}</text>`;
-const op = (x: number, y: number, sym: string) =>
-  `<circle cx="${x}" cy="${y}" r="13" fill="#fff" stroke="#333"/><text x="${x}" y="${y + 5}" text-anchor="middle" class="op">${sym}</text>`;
-const wire = (d: string, cls = '') => `<path d="${d}" class="wire ${cls}" marker-end="url(#arrow)"/>`;
-const label = (x: number, y: number, text: string, anchor = 'middle') => `<text x="${x}" y="${y}" text-anchor="${anchor}" class="lbl">${text}</text>`;
-
-function frame(body: string, title: string): string {
-  return `<svg viewBox="0 0 640 330" role="img" aria-label="${title}" class="cell-svg">
-    <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>
-    <rect x="60" y="20" width="500" height="260" rx="14" class="cell-body"/>${body}</svg>`;
-}
-
-export function lstmDiagram(v: Values): string {
+export function lstmDiagram(v: Values, sel: string): string {
   return frame(
     [
-      wire('M10,60 L137,60', 'cell-line'), op(150, 60, '×'), wire('M163,60 L327,60', 'cell-line'), op(340, 60, '+'), wire('M353,60 L630,60', 'cell-line'),
-      wire('M10,290 L100,290 L100,250'), wire('M70,320 L100,320 L100,290'),
-      wire('M100,250 L120,250 L120,196'), wire('M120,250 L210,250 L210,196'), wire('M210,250 L290,250 L290,196'), wire('M290,250 L420,250 L420,196'),
-      box(120, 180, 'σ'), box(210, 180, 'σ'), box(290, 180, 'tanh'), box(420, 180, 'σ'),
-      wire('M120,164 L150,164 L150,75'), op(250, 120, '×'), wire('M210,164 L210,120 L235,120'), wire('M290,164 L290,120 L265,120'), wire('M250,105 L340,105 L340,75'),
-      wire('M500,60 L500,104'), box(500, 120, 'tanh', '#f6d2ff'), op(500, 180, '×'), wire('M500,136 L500,165'), wire('M444,180 L485,180'), wire('M500,195 L500,290 L630,290'),
-      chip(60, 40, 'c(t-1)', v.cPrev!), chip(60, 270, 'h(t-1)', v.hPrev!), label(30, 324, 'x(t)', 'start'),
-      chip(120, 140, 'f', v.f!, true), chip(205, 222, 'i', v.i!, true), chip(300, 222, 'g', v.g!), chip(420, 222, 'o', v.o!, true),
-      chip(245, 40, 'f·c', v.fc!), chip(290, 88, 'i·g', v.ig!), chip(590, 40, 'c(t)', v.c!), chip(570, 120, 'tanh c', v.tc!), chip(590, 270, 'h(t)', v.h!),
-      label(320, 16, 'cell state: the conveyor belt, changed only by × forget and + new content'),
+      // h(t) leaves upwards, passing under the cell state: the conveyor belt along the top.
+      wire('M700,320 L700,8'),
+      wire('M10,70 L187,70', 'cell-line'), op(200, 70, '×'), wire('M213,70 L347,70', 'cell-line'), op(360, 70, '+'), wire('M373,70 L790,70', 'cell-line'),
+      // h(t-1) and x(t) join and feed every gate.
+      line('M10,320 L90,320'), line('M90,372 L90,320'), dot(90, 320), line('M90,320 L550,320'),
+      wire('M200,320 L200,277'), wire('M290,320 L290,277'), wire('M430,320 L430,277'), wire('M550,320 L550,277'),
+      gateBox(200, 260, 'σ', 'forget gate', 'f', sel), gateBox(290, 260, 'σ', 'input gate', 'i', sel), gateBox(430, 260, 'tanh', 'candidate', 'g', sel, '#f6d2ff'), gateBox(550, 260, 'σ', 'output gate', 'o', sel),
+      wire('M200,243 L200,83'), wire('M290,243 L290,150 L347,150'), wire('M430,243 L430,150 L373,150'), op(360, 150, '×'), wire('M360,137 L360,83'),
+      wire('M640,70 L640,113'), gateBox(640, 130, 'tanh', '', 'tc', sel, '#f6d2ff'), wire('M640,147 L640,207'), op(640, 220, '×'), wire('M582,260 L620,260 L620,220 L627,220'),
+      line('M640,233 L640,320'), wire('M640,320 L790,320'), dot(700, 320),
+      chip(60, 50, 'c(t−1)', v.cPrev!, 'cell'), chip(52, 300, 'h(t−1)', v.hPrev!), label(100, 372, 'x(t)', 'start'),
+      chip(200, 190, 'f', v.f!, 'gate'), chip(275, 195, 'i', v.i!, 'gate'), chip(440, 195, 'g', v.g!), chip(585, 196, 'o', v.o!, 'gate'),
+      chip(280, 50, 'f·c(t−1)', v.fc!, 'cell', 'fc'), chip(360, 110, 'i·g', v.ig!, 'state', 'ig'), chip(750, 50, 'c(t)', v.c!, 'cell', 'c'), chip(725, 130, 'tanh c', v.tc!, 'state', 'tc'),
+      chip(745, 345, 'h(t)', v.h!, 'state', 'h'), label(707, 18, 'h(t) output', 'start'), label(792, 312, '→ next step', 'end'),
+      label(20, 22, 'LSTM: the cell state runs along the top, changed only by × forget and + new content', 'start', 'lbl title'),
     ].join(''),
-    'LSTM cell',
+    'LSTM cell', 800, 390, [120, 35, 610, 320],
   );
 }
 
-export function gruDiagram(v: Values): string {
+export function gruDiagram(v: Values, sel: string): string {
   return frame(
     [
-      wire('M10,60 L200,60'), op(213, 60, '×'), wire('M226,60 L437,60'), op(450, 60, '+'), wire('M463,60 L630,60'),
-      wire('M100,60 L100,250'), wire('M70,320 L100,320 L100,250'),
-      wire('M100,250 L150,250 L150,196'), wire('M100,250 L250,250 L250,196'), wire('M100,250 L370,250 L370,196'),
-      box(150, 180, 'σ'), box(250, 180, 'σ'), box(370, 180, 'tanh'),
-      wire('M150,164 L150,120 L357,120 L370,164'), wire('M250,164 L250,90 L213,90 L213,75'),
-      op(330, 150, '1−'), wire('M263,180 L317,150'), op(450, 150, '×'), wire('M343,150 L437,150'), wire('M386,180 L450,180 L450,165'), wire('M450,137 L450,75'),
-      chip(60, 40, 'h(t-1)', v.hPrev!), label(30, 324, 'x(t)', 'start'),
-      chip(150, 222, 'r', v.r!, true), chip(250, 222, 'z', v.z!, true), chip(370, 222, 'n', v.n!),
-      chip(213, 40, 'z·h', v.zh!), chip(530, 150, '(1−z)·n', v.zn!), chip(590, 40, 'h(t)', v.h!),
-      label(320, 16, 'GRU: h(t) = (1 − z)·n + z·h(t−1)'),
+      // The hidden state runs along the top; z mixes the old state with the candidate.
+      wire('M10,70 L507,70'), op(520, 70, '×'), wire('M533,70 L587,70'), op(600, 70, '+'), wire('M613,70 L790,70'),
+      line('M90,70 L90,330'), line('M90,372 L90,330'), dot(90, 70), dot(90, 330), line('M90,330 L520,330'),
+      wire('M130,330 L130,287'), wire('M300,330 L300,287'), wire('M520,330 L520,287'),
+      gateBox(130, 270, 'σ', 'reset gate', 'r', sel), gateBox(300, 270, 'tanh', 'candidate', 'n', sel, '#f6d2ff'), gateBox(520, 270, 'σ', 'update gate', 'z', sel),
+      // The reset path: r multiplies what h(t-1) contributes to the candidate.
+      wire('M130,253 L130,170 L202,170'), dot(215, 70), wire('M215,70 L215,157'), op(215, 170, '×'), wire('M228,170 L300,170 L300,253'),
+      wire('M332,270 L400,270 L400,200 L587,200'),
+      wire('M520,253 L520,83'), dot(520, 235), line('M520,235 L547,235'), op(560, 235, '1−'), wire('M573,235 L600,235 L600,213'), op(600, 200, '×'), wire('M600,187 L600,83'),
+      dot(700, 70), wire('M700,70 L700,8'),
+      chip(60, 50, 'h(t−1)', v.hPrev!), label(100, 372, 'x(t)', 'start'), label(222, 120, 'U·h(t−1)', 'start'),
+      chip(130, 215, 'r', v.r!, 'gate'), chip(372, 300, 'n', v.n!), chip(520, 160, 'z', v.z!, 'gate'),
+      chip(560, 46, 'z·h(t−1)', v.zh!, 'state', 'zh'), chip(680, 185, '(1−z)·n', v.zn!, 'state', 'zn'), chip(750, 95, 'h(t)', v.h!, 'state', 'h'),
+      label(707, 18, 'h(t) output', 'start'), label(792, 62, '→ next step', 'end'),
+      label(20, 22, 'GRU: h(t) = (1 − z)·n + z·h(t−1); r decides how much h(t−1) shapes n', 'start', 'lbl title'),
     ].join(''),
-    'GRU cell',
+    'GRU cell', 800, 390, [110, 35, 560, 320],
   );
 }
 
-export function rnnDiagram(v: Values): string {
+export function rnnDiagram(v: Values, sel: string): string {
   return frame(
     [
-      wire('M10,150 L100,150 L100,250'), wire('M70,320 L100,320 L100,250'), wire('M100,250 L300,250 L300,196'),
-      box(300, 180, 'tanh'), wire('M300,164 L300,150 L630,150'),
-      chip(60, 130, 'h(t-1)', v.hPrev!), label(30, 324, 'x(t)', 'start'), chip(420, 130, 'h(t)', v.h!),
-      label(320, 16, 'plain RNN: h(t) = tanh(W x(t) + U h(t−1) + b), no gate to protect the state'),
+      line('M10,150 L250,150'), line('M250,262 L250,150'), dot(250, 150), wire('M250,150 L328,150'),
+      gateBox(360, 150, 'tanh', 'the only layer', 'h', sel, '#f6d2ff'),
+      wire('M392,150 L790,150'), dot(640, 150), wire('M640,150 L640,8'),
+      chip(120, 130, 'h(t−1)', v.hPrev!), label(260, 258, 'x(t)', 'start'), chip(292, 128, 'a', v.a!, 'state', 'a'), label(240, 212, 'a = W_h·h(t−1) + W_x·x(t) + b', 'middle'), chip(730, 130, 'h(t)', v.h!, 'state', 'h'),
+      label(647, 18, 'h(t) output', 'start'), label(792, 172, '→ next step', 'end'),
+      label(440, 228, 'no gate protects the state: tanh squashes it every step', 'middle', 'lbl'),
+      label(20, 22, 'plain RNN: h(t) = tanh(W_h·h(t−1) + W_x·x(t) + b)', 'start', 'lbl title'),
     ].join(''),
-    'plain RNN cell',
+    'plain RNN cell', 800, 270, [150, 40, 450, 200],
   );
 }

@@ -1,6 +1,6 @@
 // Panel 4: open your own checkpoint (or the bundled one), colour a text by one unit's
 // activation, and rank units by how they follow a pattern.
-import { css, diverging, textOn } from './colors.js';
+import { css, diverging, symlogDiverging, textOn } from './colors.js';
 import { fetchModel, modelFromBytes, traceText, type CharModel, type TextTrace } from './model.js';
 import { PATTERNS, rankUnits } from './patterns.js';
 import { EXPLORE_TEXT } from './texts.js';
@@ -40,13 +40,8 @@ export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => voi
     if (!trace) return;
     const u = Math.max(0, Math.min(trace.H - 1, Number(unit.value) || 0));
     const data = series();
-    // h lies in [-1, 1]; c is unbounded, so scale it to this unit's own range.
-    let peak = 1;
-    if (which.value === 'c' && trace.c) {
-      peak = 1e-6;
-      for (let t = 0; t < trace.T; t++) peak = Math.max(peak, Math.abs(data[t * trace.H + u]!));
-    }
-    const scale = diverging(peak);
+    // h lies in [-1, 1]; c is unbounded: the same fixed symlog scale as panel 1, for every text.
+    const scale = which.value === 'c' && trace.c ? symlogDiverging(100) : diverging(1);
     out.replaceChildren(
       ...[...trace.text].map((ch, t) => {
         const s = document.createElement(ch === '\n' ? 'br' : 'span');

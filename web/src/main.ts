@@ -1,5 +1,6 @@
-// The visualiser's entry: loads a model (a bundled one, ?model=URL from `recur viz DIR`, or
-// files dropped in panel 4) and wires the panels to it.
+// The visualiser's entry: loads a model (a bundled one, ?model=lstm|gru|rnn or a URL from
+// `recur viz DIR`, or files dropped in panel 4) and wires the panels to it.
+// ?view=step|cell|memory|explore shows one panel alone, sized for an iframe.
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { createCellPanel } from './cell-panel.js';
@@ -10,29 +11,69 @@ import { fetchModel, type CharModel } from './model.js';
 import { createStepper } from './stepper.js';
 
 const $ = (id: string) => document.getElementById(id)!;
+const VIEWS = ['step', 'cell', 'memory', 'explore'] as const;
+const BUNDLED: Record<string, string> = { lstm: './model/', gru: './model-gru/', rnn: './model-rnn/' };
+const CELL_NAMES = { lstm: 'LSTM', gru: 'GRU', rnn: 'plain RNN' } as const;
+
+/** Shows one panel alone for ?view=NAME; an unknown name is reported and the full page shown. */
+function applyView(params: URLSearchParams): string | null {
+  const view = params.get('view');
+  if (view === null) return null;
+  if (!(VIEWS as readonly string[]).includes(view)) {
+    $('model-info').textContent = `unknown view '${view}': use ${VIEWS.join(', ')}; showing the whole page`;
+    return null;
+  }
+  document.body.dataset.view = view;
+  for (const v of VIEWS) $(v).hidden = v !== view;
+  return view;
+}
 
 async function start(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const view = applyView(params);
   const info = $('model-info');
   const picker = $('model-pick') as HTMLSelectElement;
   const backend = await initKernels();
+  performance.mark('kernels-ready');
   const stepper = createStepper($('step'));
   const cell = createCellPanel($('cell'));
-  stepper.onChange((tr, t) => cell.show(tr, t));
-  createMemoryPanel($('memory'));
+  const origin = 'the text in panel 1';
+  stepper.onChange((tr, t, unit) =>
+    cell.show({ cell: tr.cell, T: tr.T, H: tr.H, gates: tr.gates, c: tr.c, h: tr.h, input: (s) => `'${[...tr.text][s] ?? ' '}'`, origin }, t, unit),
+  );
+  cell.onUnit((u) => stepper.selectUnit(u));
+  $('cell-prev').addEventListener('click', () => stepper.step(-1));
+  $('cell-next').addEventListener('click', () => stepper.step(1));
+  if (view === null || view === 'memory') {
+    const remember = createMemoryPanel($('memory'));
+    if (view === null) remember.onStep((src, t, unit) => cell.show(src, t, unit));
+  }
 
   const setModel = (m: CharModel) => {
     const s = m.config.spec.model;
-    info.textContent = `${s.numLayers}×${s.hiddenSize} ${s.cell.toUpperCase()} · ${m.vocab.size} characters · from ${m.source} · kernels: ${backend}`;
-    if (!Array.from(picker.options).some((o) => o.value === m.source)) picker.add(new Option(`${s.cell.toUpperCase()} · ${m.source}`, m.source), 0);
+    info.textContent = `${s.numLayers}×${s.hiddenSize} ${CELL_NAMES[s.cell]} · ${m.vocab.size} characters · from ${m.source} · kernels: ${backend}`;
+    for (const el of Array.from(document.querySelectorAll('.model-name'))) el.textContent = CELL_NAMES[s.cell];
+    if (!Array.from(picker.options).some((o) => o.value === m.source)) picker.add(new Option(`${CELL_NAMES[s.cell]} · ${m.source}`, m.source), 0);
     picker.value = m.source;
+    performance.mark('model-loaded');
     stepper.setModel(m);
-    explorer.setModel(m);
     document.body.dataset.model = m.source;
+    document.body.dataset.cell = s.cell;
+    // Panel 4 reads a 2,000-character text: below the fold, so it runs after the first view
+    // has been drawn (at once when it is the view).
+    document.body.dataset.readyMs ??= String(Math.round(performance.now()));
+    const explore = () => {
+      explorer.setModel(m);
+      performance.mark('explorer-ready');
+    };
+    if (view === 'explore') explore();
+    else return new Promise<void>((resolve) => setTimeout(() => resolve(explore()), 0));
+    return Promise.resolve();
   };
   const explorer = createExplorer($('explore'), setModel);
   const open = async (url: string) => {
     try {
-      setModel(await fetchModel(url));
+      await setModel(await fetchModel(url));
     } catch (e) {
       info.textContent = `could not load the model from ${url}: ${(e as Error).message}`;
       throw e;
@@ -42,7 +83,8 @@ async function start(): Promise<void> {
     // Dropped files have no URL to fetch again; the bundled models and ?model= do.
     if (!picker.value.startsWith('dropped:')) void open(picker.value);
   });
-  await open(new URLSearchParams(location.search).get('model') ?? './model/');
+  const asked = params.get('model');
+  await open(asked === null ? './model/' : (BUNDLED[asked] ?? asked));
   document.body.dataset.ready = 'true';
 }
 

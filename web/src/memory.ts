@@ -94,7 +94,7 @@ export function createMemoryPanel(root: HTMLElement): RememberView {
       return;
     }
     errorsEl.hidden = true;
-    settings = { ...checked.settings, batch: 32, seed: 1, evalEvery: 50 };
+    settings = { ...checked.settings, batch: 32, seed: 1, evalEvery: 100 };
     worker ??= new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
     worker.onerror = (e) => (status.textContent = `worker error: ${e.message}`);
@@ -115,6 +115,7 @@ export function createMemoryPanel(root: HTMLElement): RememberView {
     } else start();
   });
   makeCharts();
+  window.addEventListener('resize', () => charts?.resize());
   status.textContent = 'Press Train: the three models train in a background worker (about 10-15 s at these settings).';
   publish();
   return remember;

@@ -2,11 +2,12 @@
 // structure shows) over a window around the cursor, one column per character; the selected
 // unit's gates and states underneath; the text coloured by that unit or by surprise; the
 // model's next-character candidates with the actual next character marked.
-import { orderUnits, surpriseBits, windowAround } from './analysis.js';
+import { orderUnits, surpriseBits, symlog, windowAround } from './analysis.js';
 import { showChar } from './chars.js';
 import { diverging, symlogDiverging, viridis, type Scale } from './colors.js';
 import { createHeatmap, type TrackRow } from './heatmap.js';
 import { traceText, type CharModel, type TextTrace } from './model.js';
+import { legendHtml } from './legend.js';
 import { renderNext } from './next-chars.js';
 import { createTextView } from './text-view.js';
 import { SAMPLE_TEXTS } from './texts.js';
@@ -17,7 +18,7 @@ const SIGNALS: Record<string, string> = {
   f: 'forget gate f (1 = keep the cell)', i: 'input gate i (1 = write new content)', o: 'output gate o (1 = show the cell)', g: 'candidate g (new content)',
   z: 'update gate z (1 = keep the old state)', r: 'reset gate r (0 = ignore the old state)', n: 'candidate n (new content)',
 };
-const SURPRISE = viridis(0, 12);
+const SURPRISE = { ...viridis(0, 12), ticks: [0, 3, 6, 9, 12] };
 
 /** The colour scale of a signal: gates 0..1, candidates and h −1..1, c on a fixed symlog scale. */
 export function scaleFor(key: string): Scale {
@@ -27,6 +28,8 @@ export function scaleFor(key: string): Scale {
 export interface StepperPanel {
   setModel(m: CharModel): void;
   selectUnit(u: number): void;
+  /** Moves the cursor by delta steps (the cell view's own buttons). */
+  step(delta: number): void;
   /** Called with the trace, step and selected unit whenever any changes. */
   onChange(listener: (tr: TextTrace, t: number, unit: number) => void): void;
 }
@@ -63,7 +66,10 @@ export function createStepper(root: HTMLElement): StepperPanel {
   const reorder = () => {
     if (!trace) return;
     const keep = unitsPick.value === 'all' ? trace.H : Math.min(trace.H, 24);
-    order = orderUnits(series(trace, signal.value), trace.T, trace.H, keep);
+    // Ordered by what is drawn: the cell state on its symlog scale, so a few units that count
+    // up to ±90 do not outrank the ones that switch.
+    const data = series(trace, signal.value);
+    order = orderUnits(signal.value === 'c' ? data.map((v) => symlog(v)) : data, trace.T, trace.H, keep);
     if (!order.includes(unit)) unit = order[0]!;
   };
   const colourText = () => {
@@ -72,16 +78,14 @@ export function createStepper(root: HTMLElement): StepperPanel {
     const describe = (s: number) => `step ${s + 1} '${showChar(chars[s]!)}'${tr.unknown.has(s) ? ' (not in the model\'s vocabulary)' : ''}${Number.isFinite(surprise[s]!) ? `, next character surprise ${surprise[s]!.toFixed(1)} bits` : ''}`;
     const key = tr.c ? 'c' : 'h';
     const mode = colourBy.value;
+    q('#text-legend').innerHTML = mode === 'surprise' ? legendHtml(SURPRISE, 'bits: low = expected, high = surprising', '') : mode === 'unit' ? legendHtml(scaleFor(key), `unit ${unit}, ${key === 'c' ? 'cell state c' : 'hidden state h'}`) : '';
     if (mode === 'surprise') textView.build(chars, tr.unknown, (s) => surprise[s]!, SURPRISE, describe);
     else if (mode === 'unit') textView.build(chars, tr.unknown, (s) => series(tr, key)[s * tr.H + unit]!, scaleFor(key), describe);
     else textView.build(chars, tr.unknown, null, null, describe);
     textView.setCursor(t);
   };
   const drawLegend = (scale: Scale) => {
-    const ticks = scale.ticks ?? [scale.min, (scale.min + scale.max) / 2, scale.max];
-    const stops = Array.from({ length: 11 }, (_, k) => scale.color(scale.at ? scale.at(k / 10) : scale.min + ((scale.max - scale.min) * k) / 10));
-    legend.innerHTML = `<span class="bar" style="background:linear-gradient(to right,${stops.map((c) => `rgb(${c.map(Math.round).join(',')})`).join(',')})"></span>
-      <span class="ticks">${ticks.map((v) => `<span>${Number(v.toFixed(2))}</span>`).join('')}</span>${scale.name.startsWith('symlog') ? '<span class="note">log scale beyond ±1, fixed for every text</span>' : ''}`;
+    legend.innerHTML = legendHtml(scale, scale.name.startsWith('symlog') ? 'linear within ±1, logarithmic beyond; fixed for every text' : '');
   };
 
   const render = () => {
@@ -169,8 +173,12 @@ export function createStepper(root: HTMLElement): StepperPanel {
   window.addEventListener('resize', render);
   document.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement | null;
-    if (target && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName) && target !== scrub) return;
-    if (root.closest('[hidden]') || root.hidden) return;
+    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target !== scrub) return;
+    // Space on a focused button presses that button; arrows still step.
+    if (e.key === ' ' && target?.tagName === 'BUTTON') return;
+    // Keys step the text when panel 1 or the cell (which follows it) is on screen.
+    const view = document.body.dataset.view;
+    if (view !== undefined && view !== 'step' && view !== 'cell') return;
     const keys: Record<string, () => void> = {
       ArrowRight: () => go(t + 1), ArrowLeft: () => go(t - 1), Home: () => go(0), End: () => go(Number.MAX_SAFE_INTEGER),
       ' ': () => (timer === null ? play() : pause()),
@@ -193,6 +201,9 @@ export function createStepper(root: HTMLElement): StepperPanel {
       if (!order.includes(u)) order = [u, ...order.slice(0, -1)];
       colourText();
       render();
+    },
+    step(delta) {
+      go(t + delta);
     },
     onChange(l) {
       listeners.push(l);
