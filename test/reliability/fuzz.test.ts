@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TARGETS } from './lib/targets.js';
 
-const COUNTS: Record<string, number> = { checkpoint: 120, cli: 120, onnx: 150 };
+const COUNTS: Record<string, number> = { checkpoint: 120, cli: 120, onnx: 150, logs: 150 };
 
 for (const t of TARGETS) {
   test(`fuzz ${t.name}: malformed inputs end in success or a typed error`, async () => {

@@ -3,6 +3,8 @@ import { layersTarget } from './targets-api.js';
 import { cliTarget } from './targets-cli.js';
 import { csvTarget, labelledTarget, textTarget } from './targets-data.js';
 import { checkpointTarget, configTarget, onnxTarget, safetensorsTarget } from './targets-io.js';
+import { logsTarget, sessionsTarget } from './targets-logs.js';
+import { wavTarget } from './targets-audio.js';
 
 export interface NamedTarget {
   name: string;
@@ -16,5 +18,5 @@ function entry<I>(t: FuzzTarget<I>): NamedTarget {
 /** Every fuzz target, in the order the table lists them. */
 export const TARGETS: readonly NamedTarget[] = [
   entry(safetensorsTarget), entry(configTarget), entry(checkpointTarget), entry(onnxTarget), entry(csvTarget),
-  entry(textTarget), entry(labelledTarget), entry(cliTarget), entry(layersTarget),
+  entry(textTarget), entry(labelledTarget), entry(wavTarget), entry(logsTarget), entry(sessionsTarget), entry(cliTarget), entry(layersTarget),
 ];
