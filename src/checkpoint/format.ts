@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { DEFAULT_WINDOW } from '../data/windows.js';
+import { specProblem } from '../tasks/spec-check.js';
 import type { TaskSpec, SavedData } from '../tasks/build.js';
 import type { TrainerState } from '../training/trainer.js';
 
@@ -35,45 +35,64 @@ export interface CheckpointConfig {
   recurVersion: string;
 }
 
-/** Checks the shape of a parsed config.json; `source` names the file in messages. */
+/** One field of config.json: where it is, whether a value is acceptable, and what to say if not. */
+interface FieldRule {
+  path: string;
+  ok: (v: unknown) => boolean;
+  problem: (v: unknown) => string;
+}
+
+const LIMIT = 1 << 16;
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
+const object = (path: string): FieldRule => ({ path, ok: isObject, problem: () => `missing '${path}'` });
+const oneOf = (path: string, values: readonly unknown[], what: string): FieldRule =>
+  ({ path, ok: (v) => values.includes(v), problem: (v) => `unknown ${what} ${JSON.stringify(v)}` });
+const integer = (path: string, min: number, max: number, optional: boolean, problem = `${path} must be a positive integer`): FieldRule =>
+  ({ path, ok: (v) => (optional && v === undefined) || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max), problem: () => problem });
+
+/**
+ * The schema of config.json, in the order it is checked (a parent before its fields): what
+ * every reader of a checkpoint may rely on before building anything. Sizes are bounded so a
+ * few edited bytes cannot ask for gigabytes (model.safetensors is checked against them too).
+ */
+const SCHEMA: readonly FieldRule[] = [
+  { path: 'format', ok: (v) => v === 'recur-checkpoint', problem: (v) => `'format' is ${JSON.stringify(v)}, expected "recur-checkpoint"` },
+  { path: 'version', ok: (v) => v === CHECKPOINT_VERSION, problem: (v) => `version ${JSON.stringify(v)} is not supported (this recur reads version ${CHECKPOINT_VERSION})` },
+  object('spec'),
+  oneOf('spec.kind', ['charlm', 'forecast', 'classify'], 'task kind'),
+  object('spec.model'),
+  oneOf('spec.model.cell', ['lstm', 'gru', 'rnn'], 'cell'),
+  integer('spec.model.hiddenSize', 1, LIMIT, false),
+  integer('spec.model.numLayers', 1, LIMIT, false),
+  integer('spec.window', 1, LIMIT, true),
+  integer('spec.horizon', 1, LIMIT, true),
+  integer('spec.model.highway', 0, LIMIT, true, 'spec.model.highway must be a whole number of steps'),
+  integer('spec.batchSize', 1, Infinity, false),
+  integer('spec.seqLen', 1, Infinity, false),
+  object('training'),
+  integer('training.trainer.step', -Infinity, Infinity, false, "missing 'training.trainer.step'"),
+  { path: 'data.path', ok: (v) => typeof v === 'string', problem: () => "missing 'data.path'" },
+  object('saved'),
+];
+
+function at(json: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (isObject(v) ? (v as Record<string, unknown>)[k] : undefined), json);
+}
+
+/**
+ * Checks a parsed config.json against the schema, then the task-specific options
+ * (`specProblem`); `source` names the file in messages.
+ */
 export function parseCheckpointConfig(json: unknown, source: string): CheckpointConfig {
   const fail = (what: string): never => {
     throw new FormatError(`${source}: ${what}; is this a checkpoint directory written by 'recur train'?`);
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not a JSON object');
-  const c = json as Record<string, unknown>;
-  if (c.format !== 'recur-checkpoint') fail(`'format' is ${JSON.stringify(c.format)}, expected "recur-checkpoint"`);
-  if (c.version !== CHECKPOINT_VERSION) fail(`version ${JSON.stringify(c.version)} is not supported (this recur reads version ${CHECKPOINT_VERSION})`);
-  const spec = c.spec as Record<string, unknown> | undefined;
-  if (typeof spec !== 'object' || spec === null) return fail("missing 'spec'");
-  if (!['charlm', 'forecast', 'classify'].includes(spec.kind as string)) fail(`unknown task kind ${JSON.stringify(spec.kind)}`);
-  const model = spec.model as Record<string, unknown> | undefined;
-  if (typeof model !== 'object' || model === null) return fail("missing 'spec.model'");
-  if (!['lstm', 'gru', 'rnn'].includes(model.cell as string)) fail(`unknown cell ${JSON.stringify(model.cell)}`);
-  for (const k of ['hiddenSize', 'numLayers']) {
-    const v = model[k];
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1 << 16) fail(`spec.model.${k} must be a positive integer`);
+  if (!isObject(json) || Array.isArray(json)) return fail('not a JSON object');
+  for (const rule of SCHEMA) {
+    const v = at(json, rule.path);
+    if (!rule.ok(v)) fail(rule.problem(v));
   }
-  for (const k of ['window', 'horizon']) {
-    const v = spec[k];
-    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1 << 16)) fail(`spec.${k} must be a positive integer`);
-  }
-  if (model.highway !== undefined && (!Number.isInteger(model.highway) || (model.highway as number) < 0 || (model.highway as number) > 1 << 16)) {
-    fail('spec.model.highway must be a whole number of steps');
-  }
-  const steps = (model.highway as number | undefined) ?? 0;
-  if (steps > 0 && spec.kind !== 'forecast') fail(`spec.model.highway is for forecast models, not ${spec.kind}`);
-  if (steps > ((spec.window as number | undefined) ?? DEFAULT_WINDOW)) fail(`spec.model.highway (${steps}) reads more steps than the window has`);
-  for (const k of ['batchSize', 'seqLen']) {
-    const v = spec[k];
-    if (!Number.isInteger(v) || (v as number) < 1) fail(`spec.${k} must be a positive integer`);
-  }
-  const training = c.training as Record<string, unknown> | undefined;
-  if (typeof training !== 'object' || training === null) return fail("missing 'training'");
-  const trainer = training.trainer as Record<string, unknown> | undefined;
-  if (typeof trainer !== 'object' || trainer === null || !Number.isInteger(trainer.step)) fail("missing 'training.trainer.step'");
-  const data = c.data as Record<string, unknown> | undefined;
-  if (typeof data !== 'object' || data === null || typeof data.path !== 'string') fail("missing 'data.path'");
-  if (typeof c.saved !== 'object' || c.saved === null) fail("missing 'saved'");
+  const problem = specProblem((json as CheckpointConfig).spec, 'fields');
+  if (problem) fail(problem);
   return json as CheckpointConfig;
 }

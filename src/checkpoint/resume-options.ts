@@ -2,8 +2,8 @@ import { OptionError } from '../errors.js';
 import type { DraftSpec, TaskSpec } from '../tasks/build.js';
 import type { RunPlan } from './session.js';
 
-/** Options --resume applies: limits (train for longer), threads and output. */
-export const RESUMABLE = new Set(['resume', 'out', 'epochs', 'time', 'steps', 'threads', 'json', 'quiet']);
+/** Options --resume applies: limits (train for longer), threads and output (and --version, which only prints). */
+export const RESUMABLE = new Set(['resume', 'out', 'epochs', 'time', 'steps', 'threads', 'json', 'quiet', 'version']);
 
 /** Where each other option of `recur train` is kept in a checkpoint: spec.* or plan.*. */
 export const SAVED_AT: Record<string, string> = {

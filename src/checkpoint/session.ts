@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FormatError, IoError } from '../errors.js';
 import { CHECKPOINT_VERSION, parseCheckpointConfig, type CheckpointConfig } from './format.js';
-import { resolveCheckpointDir, writeDirAtomic } from '../io/atomic-write.js';
+import { resolveCheckpointDir, writeDirAtomic } from './atomic-dir.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import { buildTask, resolveSpec, type DraftSpec, type TaskSpec } from '../tasks/build.js';
 import { modelFromSpec, type LoadedModel } from './model-from-spec.js';
@@ -11,24 +11,17 @@ import { makeOptimizer, type OptimizerKind } from '../training/optimizer-factory
 import type { Optimizer, OptimizerState } from '../training/optimizers/optimizer.js';
 import { Trainer, type TrainerOptions } from '../training/trainer.js';
 import { PALETTE, stackedChartsSvg } from '../io/svg-chart.js';
+import { recurVersion } from '../io/package-version.js';
 
-/** How long and how to train: what --resume must keep. */
-export interface RunPlan {
-  epochs?: number;
-  timeLimitMs?: number;
-  maxSteps?: number;
-  lr: number;
-  schedule: 'cosine' | 'constant';
-  warmupSteps: number;
-  clipNorm: number;
-  evalEvery: number;
-  patience: number;
+/**
+ * How long and how to train: what --resume must keep. The Trainer's options as saved in a
+ * checkpoint (the recipe settings always written out), plus the optimiser to rebuild.
+ */
+export interface RunPlan
+  extends Required<Pick<TrainerOptions, 'lr' | 'schedule' | 'warmupSteps' | 'clipNorm' | 'evalEvery' | 'patience'>>,
+    Pick<TrainerOptions, 'epochs' | 'timeLimitMs' | 'maxSteps' | 'restoreBest' | 'averageDecay'> {
   optimizer: OptimizerKind;
   weightDecay?: number;
-  /** End with the parameters of the best validation. */
-  restoreBest?: boolean;
-  /** Decay of the parameter moving average used for evaluation and the final model (0 = off). */
-  averageDecay?: number;
 }
 
 export interface Session {
@@ -55,20 +48,11 @@ export function readData(path: string): Uint8Array {
   }
 }
 
+const TRAINER_KEYS = ['epochs', 'timeLimitMs', 'maxSteps', 'lr', 'schedule', 'warmupSteps', 'clipNorm', 'evalEvery', 'patience', 'restoreBest', 'averageDecay'] as const;
+
+/** The Trainer's options of a plan (only those: a plan read from config.json may hold anything). */
 function trainerOptions(plan: RunPlan): TrainerOptions {
-  return {
-    epochs: plan.epochs,
-    timeLimitMs: plan.timeLimitMs,
-    maxSteps: plan.maxSteps,
-    lr: plan.lr,
-    schedule: plan.schedule,
-    warmupSteps: plan.warmupSteps,
-    clipNorm: plan.clipNorm,
-    evalEvery: plan.evalEvery,
-    patience: plan.patience,
-    restoreBest: plan.restoreBest ?? false,
-    averageDecay: plan.averageDecay ?? 0,
-  };
+  return Object.fromEntries(TRAINER_KEYS.map((k) => [k, plan[k]])) as TrainerOptions;
 }
 
 /** A new training session on a data file (defaults that depend on the data filled in). */
@@ -108,14 +92,20 @@ export async function readCheckpointConfig(dir: string): Promise<{ dir: string; 
 /** A checkpoint's model with its weights, in evaluation mode, without the training data. */
 export async function loadModel(dir: string): Promise<{ config: CheckpointConfig; loaded: LoadedModel }> {
   const { dir: real, config } = await readCheckpointConfig(dir);
-  const weightsPath = join(real, 'model.safetensors');
-  const weights = readSafetensors(readData(weightsPath), weightsPath);
-  checkSpecFitsWeights(config, weights, join(real, 'config.json'));
+  const weights = readWeights(real, config);
   const loaded = modelFromSpec(config.spec, config.saved, join(real, 'config.json'));
   loaded.model.loadStateDict(weights);
   // A loaded model is for inference: dropout of any kind off, as after PyTorch's model.eval().
   loaded.model.eval();
   return { config, loaded };
+}
+
+/** A checkpoint's model.safetensors, checked against its config.json before any model is built. */
+function readWeights(dir: string, config: CheckpointConfig): ReturnType<typeof readSafetensors> {
+  const path = join(dir, 'model.safetensors');
+  const weights = readSafetensors(readData(path), path);
+  checkSpecFitsWeights(config, weights, join(dir, 'config.json'));
+  return weights;
 }
 
 /**
@@ -154,9 +144,7 @@ export async function resumeSession(
   }
   const spec = config.spec;
   const plan = { ...(config.training.plan as unknown as RunPlan), ...(limits ?? {}) };
-  const weightsPath = join(real, 'model.safetensors');
-  const weights = readSafetensors(readData(weightsPath), weightsPath);
-  checkSpecFitsWeights(config, weights, join(real, 'config.json'));
+  const weights = readWeights(real, config);
   const task = buildTask(spec, bytes, dataPath, config.saved);
   task.model.loadStateDict(weights);
   const statePath = join(real, 'state.safetensors');
@@ -237,14 +225,3 @@ function lossChart(history: Array<{ step: number; loss: number; val?: number }>,
 
 const VALIDATION_NAMES: Record<string, string> = { charlm: 'bits per character', forecast: 'RMSE', classify: 'accuracy' };
 
-let cachedVersion: string | null = null;
-function recurVersion(): string {
-  if (cachedVersion === null) {
-    try {
-      cachedVersion = String((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
-    } catch {
-      cachedVersion = 'unknown';
-    }
-  }
-  return cachedVersion;
-}

@@ -1,20 +1,18 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { IoError, OptionError } from '../errors.js';
+import { OptionError } from '../errors.js';
 import { DEFAULT_WINDOW } from '../data/windows.js';
-import { DivergenceError } from '../training/trainer.js';
 import type { DraftSpec } from '../tasks/build.js';
+import { specProblem } from '../tasks/spec-check.js';
 import type { TaskKind } from '../training/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
 import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
 import { attachProgress, formatSeconds } from './progress.js';
 import { checkResumeOptions } from '../checkpoint/resume-options.js';
 import { printReport } from './report.js';
-import { writeDirAtomic } from '../io/atomic-write.js';
-import { resumeSession, saveSession, snapshotSession, startSession, type RunPlan, type Session } from '../checkpoint/session.js';
+import { CheckpointSaver, prepareNewCheckpointDir } from '../checkpoint/saver.js';
+import { resumeSession, startSession, type RunPlan, type Session } from '../checkpoint/session.js';
 
 /** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
 const DEFAULTS: Record<
@@ -139,9 +137,6 @@ export function registerTrain(program: Command): void {
 
 function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
   const d = DEFAULTS[flags.task];
-  if (flags.task !== 'classify' && flags.bidirectional) throw new OptionError('--bidirectional is for --task classify only');
-  if (flags.task !== 'charlm' && flags.outputDropout) throw new OptionError('--output-dropout is for --task charlm only');
-  if (flags.task !== 'forecast' && flags.highway !== undefined) throw new OptionError('--highway is for --task forecast only');
   const highway = flags.highway === true ? (flags.window ?? DEFAULT_WINDOW) : flags.highway;
   const recurrentDropout = flags.recurrentDropout ?? d.recurrentDropout;
   const spec: DraftSpec = {
@@ -176,6 +171,8 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
     inputField: flags.inputField,
     labelField: flags.labelField,
   };
+  const problem = specProblem(spec, 'flags');
+  if (problem) throw new OptionError(problem);
   const limited = flags.epochs !== undefined || flags.time !== undefined || flags.steps !== undefined;
   const plan: RunPlan = {
     epochs: flags.epochs ?? (limited ? undefined : d.epochs),
@@ -213,8 +210,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags, given: Read
     if (data === undefined && spec.kind !== 'charlm') throw new OptionError(`--task ${spec.kind} needs a data file`);
     const path = data ?? BUNDLED_TEXT;
     out = flags.out ?? `runs/${spec.kind}-${new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19)}`;
-    checkNewOut(out);
-    makeParent(out);
+    prepareNewCheckpointDir(out);
     session = startSession(spec, plan, path);
   }
   const { trainer, task } = session;
@@ -223,17 +219,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags, given: Read
     `recur: ${session.spec.kind} with a ${session.spec.model.numLayers}x${session.spec.model.hiddenSize} ${session.spec.model.cell.toUpperCase()} ` +
       `(${task.model.parameterCount().toLocaleString('en')} parameters) on ${session.dataPath}; checkpoints in ${out}`,
   );
-  let saving: Promise<void> = Promise.resolve();
-  let saveError: unknown = null;
-  trainer.on('checkpoint', () => {
-    // Snapshot now (the trainer goes on mutating the weights), write in order.
-    const files = snapshotSession(session);
-    // A failed write stops training (a run without checkpoints would be lost) and is reported below.
-    saving = saving.then(() => writeDirAtomic(out, files)).catch((e: unknown) => {
-      saveError ??= e;
-      trainer.stop();
-    });
-  });
+  const saver = new CheckpointSaver(out, session);
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -246,69 +232,27 @@ async function runTrain(data: string | undefined, flags: TrainFlags, given: Read
   try {
     await trainer.run();
   } catch (err) {
-    await saving;
-    // Say which checkpoint survives: the last good one, or none yet.
-    if (err instanceof DivergenceError && !existsSync(join(out, 'config.json'))) {
-      throw new DivergenceError(err.message.replace('the last good checkpoint is kept', 'no checkpoint had been saved yet'));
-    }
-    throw err;
+    await saver.idle();
+    throw saver.explain(err);
   } finally {
     stopProgress();
     process.off('SIGINT', onSigint);
-    await saving;
+    await saver.idle();
   }
-  if (saveError !== null) throw checkpointWriteError(out, saveError);
+  saver.throwIfFailed();
   if (interrupts > 0) {
     if (flags.json) console.log(JSON.stringify({ event: 'stopped', step: trainer.state.step, out }));
     log(`recur: stopped at step ${trainer.state.step}; resume with: recur train --resume --out ${out}`);
     return;
   }
   const metrics = task.evaluate();
-  await saveSession(out, session, metrics).catch((e: unknown) => {
-    throw checkpointWriteError(out, e);
-  });
+  await saver.saveFinal(metrics);
   if (flags.json) console.log(JSON.stringify({ event: 'done', step: trainer.state.step, out, ...metrics }));
   else {
     log(`recur: trained ${trainer.state.step} steps in ${formatSeconds(trainer.state.elapsedMs / 1000)}`);
     printReport(session.spec.kind, metrics, task);
     log(`checkpoint: ${out}  (loss curve: ${out}/loss.svg)`);
   }
-}
-
-/**
- * A new run's --out must be new or an empty folder: a checkpoint replaces its folder as a
- * whole, so an existing file or a folder of other files would be deleted.
- */
-function checkNewOut(out: string): void {
-  if (existsSync(join(out, 'config.json')) || existsSync(join(`${out}.old`, 'config.json'))) {
-    throw new OptionError(`${out} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
-  }
-  let isDir: boolean;
-  try {
-    isDir = statSync(out).isDirectory();
-  } catch {
-    return; // not there yet: created by the first checkpoint
-  }
-  if (!isDir) throw new OptionError(`--out ${out} is a file; a checkpoint is a folder that would replace it, so choose another --out`);
-  if (readdirSync(out).length > 0) {
-    throw new OptionError(`--out ${out} is a folder with other files in it; a checkpoint replaces its folder as a whole, so choose a new or empty one`);
-  }
-}
-
-/** Creates the folder the checkpoint goes in (e.g. runs/), or fails now rather than after training. */
-function makeParent(out: string): void {
-  try {
-    mkdirSync(dirname(resolve(out)), { recursive: true });
-  } catch (e) {
-    throw checkpointWriteError(out, e);
-  }
-}
-
-function checkpointWriteError(out: string, e: unknown): IoError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOSPC' ? 'the disk is full' : code === 'ENOENT' ? 'its folder does not exist' : (e as Error).message;
-  return new IoError(`${out}: cannot write the checkpoint (${why}); choose another --out`);
 }
 
 /** Sets the kernel thread count when the backend supports threads. */

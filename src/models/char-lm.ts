@@ -1,5 +1,5 @@
 import { Module } from '../nn/module.js';
-import { noGrad } from '../autograd/graph.js';
+import { withEval } from '../nn/with-eval.js';
 import { OptionError } from '../errors.js';
 import { Dropout } from '../nn/layers/dropout.js';
 import { Embedding } from '../nn/layers/embedding.js';
@@ -70,9 +70,7 @@ export class CharLm extends Module {
     const topK = options.topK ?? 0;
     const V = this.config.vocabSize;
     const out = new Int32Array(options.length);
-    return noGrad(() => {
-      const wasTraining = this.training;
-      this.eval();
+    return withEval(this, () => {
       let state: RecurrentState | undefined;
       let logits: Float32Array;
       const prime = options.prime && options.prime.length > 0 ? options.prime : Int32Array.of(0);
@@ -82,7 +80,6 @@ export class CharLm extends Module {
         out[i] = next;
         ({ logits, state } = this.feed(Int32Array.of(next), state));
       }
-      this.train(wasTraining);
       return out;
     });
   }

@@ -10,6 +10,7 @@ import { CharLmTask, defaultValFraction } from './charlm.js';
 import { ClassifyTask, type ClassifyEncoding } from './classify.js';
 import { ForecastTask } from './forecast.js';
 import type { Task, TaskKind } from '../training/task.js';
+import { specProblem } from './spec-check.js';
 
 /**
  * Everything needed to rebuild a task from its data file: saved in a checkpoint's
@@ -66,11 +67,8 @@ export interface SavedData {
 
 /** Builds the task a spec describes on the bytes of its data file. */
 export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, saved: SavedData = {}): Task {
-  const highway = spec.model.highway ?? 0;
-  if (highway > 0 && spec.kind !== 'forecast') throw new OptionError('highway (--highway) is for --task forecast only');
-  if (highway > (spec.window ?? DEFAULT_WINDOW)) {
-    throw new OptionError(`--highway ${highway} reads more steps than the window has (${spec.window ?? DEFAULT_WINDOW}); use --highway <= --window`);
-  }
+  const problem = specProblem(spec, 'flags');
+  if (problem) throw new OptionError(problem);
   switch (spec.kind) {
     case 'charlm': {
       const text = decodeText(bytes, source);

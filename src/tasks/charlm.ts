@@ -1,10 +1,11 @@
-import { noGrad } from '../autograd/graph.js';
+import { withEval } from '../nn/with-eval.js';
 import { FormatError } from '../errors.js';
 import { StreamBatcher, Vocabulary } from '../data/text.js';
 import type { RecurrentState } from '../nn/layers/recurrent.js';
 import { CharLm, type CharLmConfig } from '../models/char-lm.js';
 import { Tensor } from '../tensor/tensor.js';
 import { crossEntropy } from '../nn/losses.js';
+import { bitsPerCharacter } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 
 export interface CharLmTaskOptions {
@@ -86,9 +87,7 @@ export class CharLmTask implements Task {
 
   /** Mean bits per character of the model on `ids`, read as a few parallel streams. */
   bitsPerChar(ids: Int32Array, streams = 8, window = 256): number {
-    return noGrad(() => {
-      const wasTraining = this.model.training;
-      this.model.eval();
+    return withEval(this.model, () => {
       const B = Math.max(1, Math.min(streams, Math.floor((ids.length - 1) / 2)));
       const batcher = new StreamBatcher(ids, B, window);
       let state: RecurrentState | undefined;
@@ -101,8 +100,9 @@ export class CharLmTask implements Task {
         nats += crossEntropy(r.logits, b.targets).data[0]! * b.T * b.B;
         count += b.T * b.B;
       }
-      this.model.train(wasTraining);
-      return nats / count / Math.LN2;
+      const mean = nats / count;
+      // A diverged model's NaN is reported as such, for the Trainer to stop on.
+      return Number.isNaN(mean) ? NaN : bitsPerCharacter(mean);
     });
   }
 

@@ -1,10 +1,11 @@
-import { noGrad } from '../autograd/graph.js';
+import { withEval } from '../nn/with-eval.js';
 import { FormatError } from '../errors.js';
 import { tokenize, TokenVocabulary, type LabelledExample } from '../data/labelled.js';
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
 import { EpochOrder, Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { crossEntropy } from '../nn/losses.js';
+import { accuracy, confusionMatrix } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 
 export interface ClassifyTaskOptions {
@@ -135,9 +136,7 @@ export class ClassifyTask implements Task {
 
   /** Predicted class index of each item. */
   predict(items: EncodedExample[]): number[] {
-    return noGrad(() => {
-      const wasTraining = this.model.training;
-      this.model.eval();
+    return withEval(this.model, () => {
       const out: number[] = [];
       for (let i = 0; i < items.length; i += 64) {
         const { logits } = this.logits(items.slice(i, i + 64));
@@ -148,30 +147,29 @@ export class ClassifyTask implements Task {
           out.push(best);
         }
       }
-      this.model.train(wasTraining);
       return out;
     });
   }
 
   validate(): Validation {
-    const acc = accuracyOf(this.predict(this.val), this.val);
+    const acc = accuracy(labelsOf(this.val), this.predict(this.val));
     return { name: 'val_accuracy', value: acc, mode: 'max', metrics: { val_accuracy: acc } };
   }
 
   evaluate(): EvalReport {
     const pred = this.predict(this.test);
-    const C = this.encoding.labels.length;
-    const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
-    this.test.forEach((e, i) => confusion[e.label]![pred[i]!]!++);
-    const counts = new Array<number>(C).fill(0);
+    const actual = labelsOf(this.test);
+    const classes = this.encoding.labels.map((_, i) => i);
+    const counts = classes.map(() => 0);
     for (const e of this.train) counts[e.label]!++;
+    // The baseline: always the training part's most frequent label.
     const majority = counts.indexOf(Math.max(...counts));
     return {
-      accuracy: accuracyOf(pred, this.test),
-      majority_accuracy: this.test.filter((e) => e.label === majority).length / this.test.length,
+      accuracy: accuracy(actual, pred),
+      majority_accuracy: accuracy(actual, actual.map(() => majority)),
       test_records: this.test.length,
       labels: this.encoding.labels,
-      confusion,
+      confusion: confusionMatrix(actual, pred, { labels: classes }).matrix,
     };
   }
 
@@ -186,8 +184,8 @@ export class ClassifyTask implements Task {
   setState(): void {}
 }
 
-function accuracyOf(pred: number[], items: EncodedExample[]): number {
-  return items.filter((e, i) => e.label === pred[i]).length / items.length;
+function labelsOf(items: EncodedExample[]): number[] {
+  return items.map((e) => e.label);
 }
 
 

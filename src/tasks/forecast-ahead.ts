@@ -1,4 +1,4 @@
-import { noGrad } from '../autograd/graph.js';
+import { withEval } from '../nn/with-eval.js';
 import { FormatError } from '../errors.js';
 import { applyTransform, decodePrediction, encodeWindow, featureCount, type SeriesEncoding } from '../data/windows.js';
 import type { Forecaster } from '../models/forecaster.js';
@@ -25,9 +25,7 @@ export function forecastAhead(
   if (encoding.transform === 'log' && y.some((v) => v <= 0)) throw new FormatError('this model works on log values and the series holds a value <= 0');
   const z = Array.from(applyTransform(y, encoding.transform));
   const out: number[] = [];
-  return noGrad(() => {
-    const wasTraining = model.training;
-    model.eval();
+  return withEval(model, () => {
     while (out.length < steps) {
       const zs = Float64Array.from(z);
       const F = featureCount(encoding);
@@ -41,7 +39,6 @@ export function forecastAhead(
       // Recursive continuation: the predicted block becomes history.
       for (let k = z.length - y.length; k < out.length; k++) z.push(applyTransform([out[k]!], encoding.transform)[0]!);
     }
-    model.train(wasTraining);
     return Float64Array.from(out);
   });
 }

@@ -1,4 +1,4 @@
-import { noGrad } from '../autograd/graph.js';
+import { withEval } from '../nn/with-eval.js';
 import { FormatError } from '../errors.js';
 import { fitAutoregression, predictAutoregression } from '../data/autoregression.js';
 import { baselineRmse, detectSeason, splitByTime, type TimeSplit } from '../data/series.js';
@@ -16,6 +16,7 @@ import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
 import { EpochOrder } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mse } from '../nn/losses.js';
+import { meanAbsoluteError, rootMeanSquaredError } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 
 export interface ForecastTaskOptions {
@@ -121,16 +122,11 @@ export class ForecastTask implements Task {
 
   /** Predictions (series units) of steps t .. t+horizon-1 for each window start t. */
   predictFrom(starts: readonly number[]): Float64Array[] {
-    return noGrad(() => {
-      const wasTraining = this.model.training;
-      this.model.eval();
-      const pred = this.model.forward(this.batch(starts).x);
-      this.model.train(wasTraining);
-      const h = this.options.horizon;
-      return starts.map((t, b) =>
-        Float64Array.from({ length: h }, (_, k) => decodePrediction(pred.data[b * h + k]!, this.series.z[t - 1]!, this.encoding)),
-      );
-    });
+    const pred = withEval(this.model, () => this.model.forward(this.batch(starts).x));
+    const h = this.options.horizon;
+    return starts.map((t, b) =>
+      Float64Array.from({ length: h }, (_, k) => decodePrediction(pred.data[b * h + k]!, this.series.z[t - 1]!, this.encoding)),
+    );
   }
 
   /** One-step and full-horizon errors of forecasts for steps [from, to). */
@@ -138,21 +134,15 @@ export class ForecastTask implements Task {
     const starts: number[] = [];
     for (let t = Math.max(from, this.options.window + 1); t < to; t++) starts.push(t);
     const preds = this.predictFrom(starts);
-    let se = 0;
-    let ae = 0;
-    let hse = 0;
-    let hn = 0;
-    starts.forEach((t, i) => {
-      const p = preds[i]!;
-      const d = p[0]! - this.series.y[t]!;
-      se += d * d;
-      ae += Math.abs(d);
-      for (let k = 0; k < p.length && t + k < to; k++) {
-        hse += (p[k]! - this.series.y[t + k]!) ** 2;
-        hn++;
-      }
-    });
-    return { rmse: Math.sqrt(se / starts.length), mae: ae / starts.length, horizonRmse: Math.sqrt(hse / hn) };
+    // A diverged model predicts NaN: reported as such, for the Trainer to stop on.
+    if (preds.some((p) => p.some((v) => !Number.isFinite(v)))) return { rmse: NaN, mae: NaN, horizonRmse: NaN };
+    const y = this.series.y;
+    const oneStep = preds.map((p) => p[0]!);
+    const actual = starts.map((t) => y[t]!);
+    // Every predicted step inside [from, to), for the full-horizon error.
+    const ahead = starts.flatMap((t, i) => Array.from(preds[i]!.subarray(0, to - t)));
+    const aheadActual = starts.flatMap((t, i) => Array.from(y.subarray(t, t + preds[i]!.length).subarray(0, to - t)));
+    return { rmse: rootMeanSquaredError(actual, oneStep), mae: meanAbsoluteError(actual, oneStep), horizonRmse: rootMeanSquaredError(aheadActual, ahead) };
   }
 
   validate(): Validation {
@@ -164,10 +154,9 @@ export class ForecastTask implements Task {
     const { valEnd, n, trainEnd } = this.split;
     const e = this.errors(valEnd, n);
     const base = baselineRmse(this.series.y, valEnd, n, this.season);
-    // MASE: test MAE over the in-sample MAE of one-step persistence on the training part.
-    let scale = 0;
-    for (let t = 1; t < trainEnd; t++) scale += Math.abs(this.series.y[t]! - this.series.y[t - 1]!);
-    scale /= trainEnd - 1;
+    // MASE: test MAE over the in-sample MAE of one-step persistence on the training part
+    // (Infinity for a constant training part, where meanAbsoluteScaledError would throw).
+    const scale = meanAbsoluteError(this.series.y.subarray(1, trainEnd), this.series.y.subarray(0, trainEnd - 1));
     const out: Record<string, number> = {
       rmse: e.rmse,
       mse: e.rmse * e.rmse,

@@ -1,4 +1,4 @@
-import { noGrad } from '../autograd/graph.js';
+import { withEval } from '../nn/with-eval.js';
 import { tokenize, TokenVocabulary, type LabelledExample } from '../data/labelled.js';
 import type { SequenceClassifier } from '../models/sequence-classifier.js';
 import type { CharLm } from '../models/char-lm.js';
@@ -23,10 +23,9 @@ export function classify(
 ): Array<{ label: string; probabilities: Record<string, number> }> {
   const vocab = encoding.vocab ? new TokenVocabulary(encoding.vocab) : null;
   const items = encodeExamples(inputs.map((x) => ({ ...x, label: encoding.labels[0]! })), encoding, vocab);
-  return noGrad(() => {
-    const wasTraining = model.training;
-    model.eval();
-    const out = items.map((item) => {
+  // Back to the caller's mode afterwards: a page may show predictions while training goes on.
+  return withEval(model, () =>
+    items.map((item) => {
       const steps = item.ids ?? item.steps!;
       const T = Math.max(1, steps.length);
       const input = item.ids
@@ -35,22 +34,16 @@ export function classify(
       const p = softmax(model.forward(input, T, 1, [T]).data);
       const best = p.indexOf(Math.max(...p));
       return { label: encoding.labels[best]!, probabilities: Object.fromEntries(encoding.labels.map((l, i) => [l, p[i]!])) };
-    });
-    // Back to the caller's mode: a page may show predictions while training goes on.
-    model.train(wasTraining);
-    return out;
-  });
+    }),
+  );
 }
 
 /** The most likely next characters after a text, with their probabilities. */
 export function nextCharacters(model: CharLm, vocab: Vocabulary, text: string, k = 5): Array<{ char: string; p: number }> {
-  return noGrad(() => {
-    const wasTraining = model.training;
-    model.eval();
+  return withEval(model, () => {
     const ids = vocab.encode(text.length ? text : ' ');
     const V = vocab.size;
     const logits = model.forward(ids, ids.length, 1).logits.data.subarray((ids.length - 1) * V, ids.length * V);
-    model.train(wasTraining);
     return softmax(logits)
       .map((p, i) => ({ char: vocab.chars[i]!, p }))
       .sort((a, b) => b.p - a.p)

@@ -140,11 +140,7 @@ export function cosineAnnealing(optimizer: LrTarget, options: { tMax: number; et
   rejectUnknownOptions('cosineAnnealing', options, ['tMax', 'etaMin']);
   const tMax = intOption('cosineAnnealing', 'tMax', options.tMax);
   const etaMin = rangeOption('cosineAnnealing', 'etaMin', options.etaMin ?? 0, 0, Infinity);
-  return new ClosedForm(
-    'cosineAnnealing',
-    optimizer,
-    (t, base) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2,
-  );
+  return new ClosedForm('cosineAnnealing', optimizer, (t, base) => etaMin + (base - etaMin) * cosineFactor(t / tMax));
 }
 
 /**
@@ -219,10 +215,12 @@ function chain(
 
 /**
  * Linear warm-up then cosine decay, the usual recipe for recurrent language models:
- * `lr(t) = baseLr·(t+1)/(warmupSteps+1)` for t < warmupSteps, then cosine annealing from
- * baseLr to `etaMin` over `tMax` further steps. Equals PyTorch's
- * `SequentialLR([LinearLR(start_factor=1/(W+1), total_iters=W), CosineAnnealingLR(T_max)], [W])`.
- * Default etaMin 0.
+ * `lr(t) = baseLr·(t+1)/warmupSteps` (`warmupFactor`), reaching baseLr on step W−1 (0-based),
+ * the W-th step; from there cosine annealing from baseLr to `etaMin` over `tMax` steps,
+ * `lr(t) = etaMin + (baseLr − etaMin)·(1 + cos(π·(t−W+1)/tMax))/2`. The warm-up is the
+ * Trainer's (`warmupSteps` in TrainerOptions), so a schedule set up by hand and `recur train
+ * --warmup` ramp alike. Equals PyTorch's `SequentialLR([LinearLR(start_factor=1/W,
+ * total_iters=W−1), CosineAnnealingLR(T_max)], milestones=[W−1])` for W ≥ 2. Default etaMin 0.
  *
  * @example
  * const sched = warmupCosine(opt, { warmupSteps: 100, tMax: 10_000, etaMin: 1e-5 });
@@ -236,7 +234,33 @@ export function warmupCosine(
   const w = intOption('warmupCosine', 'warmupSteps', options.warmupSteps);
   const tMax = intOption('warmupCosine', 'tMax', options.tMax);
   const etaMin = rangeOption('warmupCosine', 'etaMin', options.etaMin ?? 0, 0, Infinity);
-  const warm = linearLR(optimizer, { startFactor: 1 / (w + 1), endFactor: 1, totalIters: w });
-  const cos = cosineAnnealing(optimizer, { tMax, etaMin });
-  return chain('warmupCosine', optimizer, [warm, cos], [w]);
+  // The warm-up's last step (factor 1) is the cosine's first (at its peak).
+  return new ClosedForm('warmupCosine', optimizer, (t, base) =>
+    t < w - 1 ? base * warmupFactor(t, w) : etaMin + (base - etaMin) * cosineFactor((t - w + 1) / tMax),
+  );
+}
+
+/**
+ * The linear warm-up factor of step `t` (0-based): `(t+1)/W` for t < W, then 1, so the W-th
+ * step is the first at the peak and no step runs at lr 0 (PyTorch: `LambdaLR(opt, lambda t:
+ * min(1, (t+1)/W))`). W = 0: no warm-up. Shared by `warmupCosine` and the Trainer.
+ *
+ * @example
+ * [0, 1, 2, 3].map((t) => warmupFactor(t, 3)); // [1/3, 2/3, 1, 1]
+ */
+export function warmupFactor(t: number, warmupSteps: number): number {
+  return warmupSteps > 0 ? Math.min(1, (t + 1) / warmupSteps) : 1;
+}
+
+/**
+ * The cosine annealing curve at a fraction `p` of its length: 1 at p = 0, `floor` at p = 1
+ * (and rising again after, as the cosine does): `floor + (1 − floor)·(1 + cos(π·p))/2`.
+ * Shared by `cosineAnnealing`, `warmupCosine` and the Trainer (whose p may be a fraction of a
+ * time budget).
+ *
+ * @example
+ * cosineFactor(0.5, 0.1); // 0.55
+ */
+export function cosineFactor(p: number, floor = 0): number {
+  return floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * p));
 }

@@ -1,7 +1,11 @@
 import { OptionError, RecurError } from '../errors.js';
+import { choiceOption, rangeOption } from '../options.js';
 import type { Task, Validation } from './task.js';
 import { clipGradNorm } from './clip.js';
+import { earlyStopping } from './early-stopping.js';
 import { Emitter } from './emitter.js';
+import { cosineFactor, warmupFactor } from './schedules.js';
+import { loadParameters, swapParameters, updateAverage } from './weight-average.js';
 
 /** What the trainer needs of an optimiser. */
 export interface TrainerOptimizer {
@@ -17,11 +21,15 @@ export interface TrainerOptions {
   timeLimitMs?: number;
   /** Stop after this many optimiser steps. */
   maxSteps?: number;
-  /** Peak learning rate. */
-  lr: number;
-  /** 'cosine' decays to lrMin over the run (by steps, or by time under a time limit); 'constant' keeps lr. */
-  schedule: 'cosine' | 'constant';
-  /** Linear warm-up over this many steps. Default 0. */
+  /** Peak learning rate. Default: the optimiser's lr when the Trainer is made. */
+  lr?: number;
+  /**
+   * 'cosine' decays to lrMinFraction·lr over the run (by steps, or by time under a time limit;
+   * `cosineFactor`); 'constant' keeps lr. Default 'constant': the optimiser's lr is used as
+   * given, as in a PyTorch loop without a scheduler (`recur train` asks for 'cosine').
+   */
+  schedule?: 'cosine' | 'constant';
+  /** Linear warm-up over this many steps (`warmupFactor`: the W-th step is at the peak). Default 0. */
   warmupSteps?: number;
   /** Final learning rate of the cosine schedule, as a fraction of lr. Default 0.05. */
   lrMinFraction?: number;
@@ -29,7 +37,7 @@ export interface TrainerOptions {
   clipNorm?: number;
   /** Validate every this many steps (0 = at the end of each epoch only). */
   evalEvery?: number;
-  /** Stop when validation has not improved this many times in a row (0 = never). */
+  /** Stop when validation has not improved this many times in a row (0 = never; `earlyStopping`'s rule). */
   patience?: number;
   /**
    * Keep a copy of the parameters at the best validation and put them back at the end
@@ -86,10 +94,18 @@ export class DivergenceError extends RecurError {
   }
 }
 
+/** A patience no run reaches: the Trainer's `patience: 0` (never stop early). */
+const NEVER = Number.MAX_SAFE_INTEGER;
+
 /**
  * Runs a task's training loop: batches, backward, clipping, schedule, optimiser step,
  * periodic validation, early stopping, and events for the CLI and the web page (which hold
  * no numeric code). It awaits between steps so a host can stop it (Ctrl-C) cleanly.
+ *
+ * @example
+ * const optimizer = adam(task.model.parameters(), { lr: 1e-2 });
+ * // lr from the optimiser, constant schedule: only a limit is required.
+ * await new Trainer(task, optimizer, { epochs: 20, patience: 3 }).run();
  */
 export class Trainer extends Emitter<TrainerEvents> {
   state: TrainerState = { step: 0, epoch: 0, batch: 0, elapsedMs: 0, best: null, badEvaluations: 0, history: [] };
@@ -98,7 +114,12 @@ export class Trainer extends Emitter<TrainerEvents> {
   /** Moving average of the parameters (with averageDecay), in `parameters()` order. */
   averaged: Float32Array[] | null = null;
   private stopRequested = false;
+  /** Early stopping ended the run (then the end is validated, not merely saved). */
+  private stoppedEarly = false;
   private readonly now: () => number;
+  /** The peak learning rate: options.lr, else the optimiser's own. */
+  private readonly peakLr: number;
+  private readonly schedule: 'cosine' | 'constant';
 
   constructor(
     readonly task: Task,
@@ -107,6 +128,8 @@ export class Trainer extends Emitter<TrainerEvents> {
   ) {
     super();
     this.now = options.now ?? (() => performance.now());
+    this.peakLr = rangeOption('Trainer', 'lr', options.lr ?? optimizer.lr, 0, Infinity);
+    this.schedule = choiceOption('Trainer', 'schedule', options.schedule, ['cosine', 'constant'] as const, 'constant');
   }
 
   /** Asks the loop to stop after the current step (and emit a 'stopped' checkpoint). */
@@ -127,11 +150,10 @@ export class Trainer extends Emitter<TrainerEvents> {
 
   /** The learning rate for the current position. */
   learningRate(): number {
-    const { lr, schedule, warmupSteps = 0, lrMinFraction = 0.05 } = this.options;
-    const warm = warmupSteps > 0 ? Math.min(1, (this.state.step + 1) / warmupSteps) : 1;
-    if (schedule === 'constant') return lr * warm;
-    const p = this.progress();
-    return warm * lr * (lrMinFraction + (1 - lrMinFraction) * 0.5 * (1 + Math.cos(Math.PI * p)));
+    const { warmupSteps = 0, lrMinFraction = 0.05 } = this.options;
+    const warm = warmupFactor(this.state.step, warmupSteps);
+    if (this.schedule === 'constant') return this.peakLr * warm;
+    return warm * this.peakLr * cosineFactor(this.progress(), lrMinFraction);
   }
 
   private done(): boolean {
@@ -163,10 +185,7 @@ export class Trainer extends Emitter<TrainerEvents> {
       const { loss, timesteps } = this.task.trainBatch(this.state.epoch, this.state.batch);
       const value = loss.data[0]!;
       if (!Number.isFinite(value)) {
-        throw new DivergenceError(
-          `the loss became ${value} at step ${this.state.step + 1} (learning rate ${this.learningRate().toPrecision(3)}); ` +
-            'training stopped and the last good checkpoint is kept. Try a lower learning rate (--lr) or gradient clipping (--clip 1).',
-        );
+        throw diverged(`the loss became ${value} at step ${this.state.step + 1} (learning rate ${this.learningRate().toPrecision(3)})`);
       }
       loss.backward();
       const gradNorm = this.clip();
@@ -214,7 +233,7 @@ export class Trainer extends Emitter<TrainerEvents> {
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
     // Stopped by the host (Ctrl-C): save at once rather than validate first.
-    if (this.stopRequested && !this.patienceExhausted()) this.emit('checkpoint', { step: this.state.step, reason: 'stopped' });
+    if (this.stopRequested && !this.stoppedEarly) this.emit('checkpoint', { step: this.state.step, reason: 'stopped' });
     else this.evaluate('end');
     if (!this.stopRequested) {
       if (this.options.restoreBest && this.bestParams) this.restoreBestParams();
@@ -225,41 +244,17 @@ export class Trainer extends Emitter<TrainerEvents> {
 
   /** Puts the best-validation parameters back into the model. */
   restoreBestParams(): void {
-    const params = this.task.model.parameters();
-    this.bestParams?.forEach((b, i) => {
-      params[i]!.data.set(b);
-      params[i]!.version++;
-    });
-  }
-
-  private patienceExhausted(): boolean {
-    return !!this.options.patience && this.state.badEvaluations >= this.options.patience;
+    if (this.bestParams) loadParameters(this.task.model.parameters(), this.bestParams);
   }
 
   private updateAverage(): void {
-    const d = this.options.averageDecay ?? 0;
-    if (d <= 0) return;
-    const params = this.task.model.parameters();
-    if (!this.averaged) {
-      this.averaged = params.map((p) => p.data.slice());
-      return;
-    }
-    params.forEach((p, i) => {
-      const a = this.averaged![i]!;
-      for (let j = 0; j < a.length; j++) a[j] = d * a[j]! + (1 - d) * p.data[j]!;
-    });
+    const decay = this.options.averageDecay ?? 0;
+    if (decay > 0) this.averaged = updateAverage(this.averaged, this.task.model.parameters(), decay);
   }
 
   /** Exchanges the live parameters and their average (twice restores them). */
   private swapAverage(): void {
-    if (!this.averaged) return;
-    this.task.model.parameters().forEach((p, i) => {
-      const a = this.averaged![i]!;
-      const live = p.data.slice();
-      p.data.set(a);
-      p.version++;
-      a.set(live);
-    });
+    if (this.averaged) swapParameters(this.task.model.parameters(), this.averaged);
   }
 
   /** Validates, updates early stopping, and offers a checkpoint. */
@@ -272,24 +267,23 @@ export class Trainer extends Emitter<TrainerEvents> {
     // A diverged model must not become a checkpoint (it would replace the last good one).
     if (!Number.isFinite(validation.value) || !weightsFinite) {
       this.swapAverage();
-      throw new DivergenceError(
-        `${weightsFinite ? `the validation ${validation.name} became ${validation.value}` : 'the weights stopped being finite numbers'} at step ${s.step} ` +
-          `(learning rate ${this.learningRate().toPrecision(3)}); training stopped and the last good checkpoint is kept. ` +
-          'Try a lower learning rate (--lr) or gradient clipping (--clip 1).',
-      );
+      const what = weightsFinite ? `the validation ${validation.name} became ${validation.value}` : 'the weights stopped being finite numbers';
+      throw diverged(`${what} at step ${s.step} (learning rate ${this.learningRate().toPrecision(3)})`);
     }
-    const better = s.best === null || (validation.mode === 'min' ? validation.value < s.best : validation.value > s.best);
-    if (better) {
-      s.best = validation.value;
-      s.badEvaluations = 0;
-      if (this.options.restoreBest) this.bestParams = this.task.model.parameters().map((p) => p.data.slice());
-    } else s.badEvaluations++;
+    // The stopper is rebuilt from the state, which is what checkpoints keep and resume restores.
+    const stopper = earlyStopping({ patience: this.options.patience || NEVER, mode: validation.mode, checkFinite: false });
+    if (s.best !== null) stopper.best = s.best;
+    stopper.wait = s.badEvaluations;
+    const { improved: better, stop } = stopper.update(validation.value);
+    s.best = stopper.best;
+    s.badEvaluations = stopper.wait;
+    if (better && this.options.restoreBest) this.bestParams = this.task.model.parameters().map((p) => p.data.slice());
     this.swapAverage();
     const last = s.history[s.history.length - 1];
     if (last && last.step === s.step) last.val = validation.value;
     else s.history.push({ step: s.step, loss: NaN, val: validation.value });
     this.emit('evaluation', { step: s.step, epoch: s.epoch, validation, improved: better });
-    if (this.options.patience && s.badEvaluations >= this.options.patience) this.stopRequested = true;
+    if (stop) this.stopRequested = this.stoppedEarly = true;
     this.emit('checkpoint', { step: s.step, reason });
   }
 
@@ -299,11 +293,15 @@ export class Trainer extends Emitter<TrainerEvents> {
     // Without clipping the norm is still measured: a non-finite one means divergence.
     const norm = clipGradNorm(this.task.model.parameters(), max > 0 ? max : Number.MAX_VALUE);
     if (!Number.isFinite(norm)) {
-      throw new DivergenceError(
-        `the gradients became ${norm} at step ${this.state.step + 1}; training stopped and the last good checkpoint is kept. ` +
-          'Try a lower learning rate (--lr) or gradient clipping (--clip 1).',
-      );
+      throw diverged(`the gradients became ${norm} at step ${this.state.step + 1}`);
     }
     return norm;
   }
+}
+
+/** A DivergenceError: what stopped being finite, that the last good checkpoint is kept, what to try. */
+function diverged(what: string): DivergenceError {
+  return new DivergenceError(
+    `${what}; training stopped and the last good checkpoint is kept. Try a lower learning rate (--lr) or gradient clipping (--clip 1).`,
+  );
 }

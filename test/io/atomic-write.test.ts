@@ -5,14 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  recoverDirAtomic,
-  resolveCheckpointDir,
-  writeDirAtomic,
-  writeFileAtomic,
-  type AtomicFileHandle,
-  type AtomicFs,
-} from '../../src/io/atomic-write.js';
+import { writeFileAtomic, type AtomicFileHandle, type AtomicFs } from '../../src/io/atomic-write.js';
+import { recoverDirAtomic, resolveCheckpointDir, writeDirAtomic } from '../../src/checkpoint/atomic-dir.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 
 const realFs = fsp as unknown as AtomicFs;

@@ -4,7 +4,8 @@
  * and a single file, all holding v, so a reader can tell a mixed or torn state.
  * Usage: node --import tsx crash-writer.ts <dir> <file> <firstVersion>
  */
-import { writeDirAtomic, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { writeFileAtomic } from '../../src/io/atomic-write.js';
+import { writeDirAtomic } from '../../src/checkpoint/atomic-dir.js';
 import { writeSafetensors } from '../../src/io/safetensors.js';
 
 const [dir, file, first] = process.argv.slice(2) as [string, string, string];

@@ -8,7 +8,9 @@ import {
   linearLR,
   sequential,
   stepLR,
+  cosineFactor,
   warmupCosine,
+  warmupFactor,
   type LrScheduler,
   type SchedulerState,
 } from '../../src/training/schedules.js';
@@ -49,13 +51,25 @@ test('linearLR: PyTorch defaults ramp from base/3 to base over 5 steps, then hol
   assertSeq(lrs(opt, linearLR(opt), 6), [0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.3]);
 });
 
-test('warmupCosine: lr = base (t+1)/(W+1) during warm-up, then cosine from base', () => {
+test('warmupCosine: lr = base (t+1)/W during warm-up (the W-th step at base), then cosine from base', () => {
   const opt = optimiser(0.4);
   const got = lrs(opt, warmupCosine(opt, { warmupSteps: 3, tMax: 4, etaMin: 0 }), 8);
-  // Warm-up 0.1, 0.2, 0.3; then 0.4·(1 + cos(πk/4))/2 for k = 0..4; k = 5 rises again.
+  // Warm-up 0.4/3, 0.8/3, then the third step at 0.4 = the cosine's k = 0: 0.4·(1 + cos(πk/4))/2
+  // for k = 0..4; k = 5 rises again.
   const cos = (k: number) => (0.4 * (1 + Math.cos((Math.PI * k) / 4))) / 2;
-  assertSeq(got, [0.1, 0.2, 0.3, cos(0), cos(1), cos(2), cos(3), cos(4), cos(5)]);
-  assert.ok(Math.abs(got[5]! - 0.2) < 1e-15);
+  assertSeq(got, [0.4 / 3, 0.8 / 3, cos(0), cos(1), cos(2), cos(3), cos(4), cos(5), cos(6)]);
+  assert.ok(Math.abs(got[4]! - 0.2) < 1e-15);
+  // One warm-up step is no warm-up: cosine annealing from the first step.
+  const opt1 = optimiser(0.4);
+  assertSeq(lrs(opt1, warmupCosine(opt1, { warmupSteps: 1, tMax: 4 }), 4), [0, 1, 2, 3, 4].map(cos));
+});
+
+test('warmupFactor and cosineFactor: the curves the Trainer and the schedules share', () => {
+  assertSeq([0, 1, 2, 3, 10].map((t) => warmupFactor(t, 4)), [0.25, 0.5, 0.75, 1, 1]);
+  assertSeq([0, 5].map((t) => warmupFactor(t, 0)), [1, 1]);
+  // Worked by hand: cos(0) = 1, cos(π/2) = 0, cos(π) = −1.
+  assertSeq([0, 0.5, 1].map((p) => cosineFactor(p, 0.1)), [1, 0.55, 0.1]);
+  assertSeq([0, 0.5, 1].map((p) => cosineFactor(p)), [1, 0.5, 0]);
 });
 
 test('sequential: later schedules start from the original lr, not from what earlier ones set', () => {
