@@ -16,7 +16,7 @@ const task = new CharLmTask(text, {
   seed: 1,
 });
 const optimizer = adam(task.model.namedParameters(), { lr: 5e-3 });
-const trainer = new Trainer(task, optimizer, { timeLimitMs: seconds * 1000, lr: 5e-3, schedule: 'cosine', clipNorm: 5, evalEvery: 50 });
+const trainer = new Trainer(task, optimizer, { timeLimitMs: seconds * 1000, schedule: 'cosine', clipNorm: 5, evalEvery: 50 });
 trainer.on('evaluation', (e) => console.log(`step ${e.step}: validation ${e.validation.value.toFixed(3)} bits/char`));
 await trainer.run();
 

@@ -23,7 +23,7 @@ const task = new ClassifyTask(examples, {
   seed: 0,
 });
 const optimizer = makeOptimizer('adam', task.model.namedParameters(), 5e-3);
-await new Trainer(task, optimizer, { epochs, lr: 5e-3, schedule: 'cosine', clipNorm: 5 }).run();
+await new Trainer(task, optimizer, { epochs, schedule: 'cosine', clipNorm: 5 }).run();
 const m = task.evaluate();
 console.log(`accuracy ${(m.accuracy as number).toFixed(3)} (majority class ${(m.majority_accuracy as number).toFixed(3)})`);
 for (const r of classify(task.model, task.encoding, [{ text: 'Annabella' }, { text: 'Bartholomew' }])) {

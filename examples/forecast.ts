@@ -18,7 +18,7 @@ const spec: TaskSpec = {
 const bytes = readFileSync(new URL('../data/airline_passengers.csv', import.meta.url));
 const task = buildTask(spec, bytes, 'airline_passengers.csv');
 const optimizer = makeOptimizer('adam', task.model.namedParameters(), 1e-2);
-await new Trainer(task, optimizer, { epochs: 60, lr: 1e-2, schedule: 'cosine', clipNorm: 5, restoreBest: true }).run();
+await new Trainer(task, optimizer, { epochs: 60, schedule: 'cosine', clipNorm: 5, restoreBest: true }).run();
 
 const m = task.evaluate() as Record<string, number>;
 console.log(`RMSE ${m.rmse!.toFixed(1)}  persistence ${m.naive_rmse!.toFixed(1)}  seasonal-naive ${m.seasonal_naive_rmse!.toFixed(1)} (period ${m.season})`);

@@ -24,6 +24,7 @@ export { RecurError, ShapeError, OptionError, StateDictError, FormatError, NonFi
 
 // Autograd
 export { noGrad, isGradEnabled } from './autograd/graph.js';
+export { withEval } from './nn/with-eval.js';
 export { Module, type StateDict, type TensorLike } from './nn/module.js';
 export { select, stack, concatLast, swapAxes01, dropout, reshape, weightedSum, addScalars, add, lastStepsFlat } from './autograd/ops.js';
 
@@ -68,6 +69,8 @@ export {
   linearLR,
   sequential,
   warmupCosine,
+  warmupFactor,
+  cosineFactor,
   type LrTarget,
   type LrScheduler,
   type ClosedFormScheduler,
