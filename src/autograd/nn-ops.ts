@@ -1,16 +1,10 @@
 import { ShapeError } from '../errors.js';
-import { gemm as jsGemm } from '../kernels/js/gemm.js';
+import { gemm } from '../kernels/entry.js';
 import { addColumnSums, addRowBias } from '../kernels/js/gemm.js';
-import { getBackend } from '../kernels/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/tensor.js';
 import { outputGrad, record } from './graph.js';
-
-/** The backend's matrix product when it has one, else the reference. */
-function gemm(...args: Parameters<typeof jsGemm>): void {
-  (getBackend().gemm ?? jsGemm)(...args);
-}
 
 /**
  * y = x W^T + b over the last axis: x [..., in], W [out, in], b [out] -> y [..., out]

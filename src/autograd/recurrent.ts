@@ -1,6 +1,6 @@
 import { getBackend } from '../kernels/backend.js';
-import { variantSequenceBackward, variantSequenceForward } from '../kernels/js/variants/index.js';
-import type { Backend, CellMode, CellVariant, DropoutMasks, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, VariantSequenceGrads, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
+import { sequenceBackward, sequenceForward, sequenceForwardMany } from '../kernels/entry.js';
+import type { Backend, CellMode, CellVariant, SequenceForwardArgs, SequenceForwardResult, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/tensor.js';
 import { needsGrad, record } from './graph.js';
@@ -75,7 +75,7 @@ export function recurrentPass(
   options: PassOptions,
 ): PassResult {
   const pass = preparePass({ x, h0, c0, params, options });
-  return finishPass(pass, pass.forward(pass.args));
+  return finishPass(pass, sequenceForward(pass.args, pass.backend));
 }
 
 /** One pass's operands, as `recurrentPass` takes them. */
@@ -94,11 +94,10 @@ export interface PassSpec {
 export function recurrentPasses(specs: readonly PassSpec[]): PassResult[] {
   const passes = specs.map(preparePass);
   const backend = passes[0]?.backend;
-  const together =
-    passes.length > 1 &&
-    backend?.sequenceForwardMany !== undefined &&
-    passes.every((p) => p.backend === backend && !p.args.saveForBackward && !p.variant);
-  const results = together ? backend.sequenceForwardMany!(passes.map((p) => p.args)) : passes.map((p) => p.forward(p.args));
+  const results =
+    backend && passes.every((p) => p.backend === backend)
+      ? sequenceForwardMany(passes.map((p) => p.args), backend)
+      : passes.map((p) => sequenceForward(p.args, p.backend));
   return passes.map((p, i) => finishPass(p, results[i]!));
 }
 
@@ -106,8 +105,6 @@ interface PreparedPass extends PassSpec {
   readonly backend: Backend;
   readonly args: SequenceForwardArgs;
   readonly inputs: (Tensor | null)[];
-  readonly variant: CellVariant | undefined;
-  readonly forward: (a: SequenceForwardArgs) => SequenceForwardResult;
 }
 
 function preparePass(spec: PassSpec): PreparedPass {
@@ -120,9 +117,9 @@ function preparePass(spec: PassSpec): PreparedPass {
   const vTensors = vp ? [vp.peephole, vp.lnIhWeight, vp.lnIhBias, vp.lnHhWeight, vp.lnHhBias, vp.lnCWeight, vp.lnCBias] : [];
   const inputs = [x, h0, c0, params.wIh, params.wHh, params.bIh, params.bHh, params.wHr, ...vTensors];
   const differentiable = needsGrad(inputs);
-  // Recurrent dropout alone is a plain cell with masks, which some backends run themselves.
-  const dropout = options.variant && backend.dropoutMasks && !vp ? dropoutOnly(options.variant) : undefined;
-  const variant = options.variant && !dropout ? cellVariant(options.variant, vp) : undefined;
+  // kernels/entry.ts picks the kernels: the backend's (recurrent dropout alone, where it
+  // applies masks), or the reference variant kernels.
+  const variant = options.variant ? cellVariant(options.variant, vp) : undefined;
   const args: SequenceForwardArgs = {
     mode: options.mode,
     dims: { T, B, I, H, P },
@@ -141,20 +138,15 @@ function preparePass(spec: PassSpec): PreparedPass {
     saveForBackward: differentiable,
     trace: options.trace,
     ...(variant ? { variant } : {}),
-    ...(dropout ? { dropout } : {}),
   };
-  // The WebAssembly kernels compute plain cells (with dropout masks): other variants take the reference kernels.
-  const forward = (a: SequenceForwardArgs) => (variant ? variantSequenceForward(a, backend.gemm) : backend.sequenceForward(a));
-  return { ...spec, backend, args, inputs, variant, forward };
+  return { ...spec, backend, args, inputs };
 }
 
 /** The pass's outputs as tensors, with its backward (BPTT) recorded. */
 function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResult {
-  const { params, options, args, backend, variant, x, h0, c0 } = pass;
+  const { params, options, args, backend, x, h0, c0 } = pass;
   const { T, B, H, P } = args.dims;
   const vp = params.variant;
-  const backward = (a: SequenceBackwardArgs): VariantSequenceGrads =>
-    variant ? variantSequenceBackward(a, backend.gemm) : { ...backend.sequenceBackward(a), variant: null };
   const y = new Tensor(result.y, [T, B, P]);
   const hN = new Tensor(result.hN, [B, P]);
   const cN = result.cN ? new Tensor(result.cN, [B, H]) : null;
@@ -162,14 +154,7 @@ function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResu
   const outputs = cN ? [y, hN, cN] : [y, hN];
 
   record(`${options.mode}${options.reverse ? '_reverse' : ''}`, pass.inputs, outputs, () => {
-    const grads = backward({
-      forward: args,
-      result,
-      dy: y.grad,
-      dhN: hN.grad,
-      dcN: cN ? cN.grad : null,
-      stepGrads: options.trace,
-    });
+    const grads = sequenceBackward({ forward: args, result, dy: y.grad, dhN: hN.grad, dcN: cN ? cN.grad : null, stepGrads: options.trace }, backend);
     if (options.trace) stepGrads.value = grads.dhSteps;
     const taken = new Set<Float32Array>();
     const addInto = (t: Tensor | null, g: Float32Array | null) => accumulate(t, g, taken);
@@ -209,12 +194,6 @@ function accumulate(t: Tensor | null, g: Float32Array | null, taken: Set<Float32
   }
   const buf = gradBuffer(t);
   for (let i = 0; i < g.length; i++) buf[i]! += g[i]!;
-}
-
-/** The masks of a variant that is recurrent dropout and nothing else, or undefined. */
-function dropoutOnly(c: VariantConfig): DropoutMasks | undefined {
-  const plain = !c.coupleInputForget && c.clip === Infinity && c.resetAfter && !c.zoneout;
-  return plain && (c.inputMask || c.hiddenMask) ? { input: c.inputMask, hidden: c.hiddenMask } : undefined;
 }
 
 function cellVariant(c: VariantConfig, p: VariantParams | undefined): CellVariant {

@@ -1,12 +1,33 @@
+// Which backend the layers run on: the registry, the default (the WASM SIMD kernels where
+// they load, RECUR_BACKEND=js for the reference), a user's choice, and the asynchronous
+// start browsers need. kernels/entry.ts runs the kernels of the backend chosen here.
 import { OptionError } from '../errors.js';
-import { lazyBackends, pickDefaultBackend } from './default.js';
 import { jsBackend } from './js/index.js';
 import type { Backend } from './types.js';
+import { wasmBackendAsync, wasmBackendSync, type WasmBackend } from './wasm/index.js';
 
 const registered = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
-// null until first use: then the WASM kernels where available (see default.ts).
+/** Backends that load on first request by name. */
+const lazy: ReadonlyMap<string, () => Backend | null> = new Map([['wasm', wasmBackendSync]]);
+// null until first use: then the default (see pickDefaultBackend).
 let current: Backend | null = null;
 let chosenByUser = false;
+
+/** RECUR_BACKEND from the environment in Node; browsers have no `process` and get undefined. */
+export function backendFromEnv(): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const value = proc?.env?.['RECUR_BACKEND'];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * The backend used when none was chosen: the WASM SIMD kernels where they load synchronously
+ * (Node, workers), else the reference. RECUR_BACKEND=js forces the reference.
+ */
+export function pickDefaultBackend(): Backend {
+  if (backendFromEnv() === 'js') return jsBackend;
+  return wasmBackendSync() ?? jsBackend;
+}
 
 /** Makes a backend selectable by name (the WASM backend registers itself when loaded). */
 export function registerBackend(backend: Backend): void {
@@ -22,30 +43,11 @@ export function getBackend(): Backend {
   return current;
 }
 
-/** Whether `setBackend` chose the backend (a default picked on first use does not count). */
-export function backendChosen(): boolean {
-  return chosenByUser;
-}
-
-/** Replaces the default backend without counting as a user's choice (used by `initWasmBackend`). */
-export function useDefault(backend: Backend): void {
-  registerBackend(backend);
-  if (!chosenByUser) current = backend;
-}
-
 /** Selects the kernels every layer runs on: a registered name ('js', 'wasm', ...) or a Backend. */
 export function setBackend(backend: string | Backend): void {
-  if (typeof backend !== 'string') {
-    registerBackend(backend);
-    current = backend;
-    chosenByUser = true;
-    return;
-  }
-  const found = registered.get(backend) ?? lazyBackends.get(backend)?.() ?? undefined;
+  const found = typeof backend !== 'string' ? backend : (registered.get(backend) ?? lazy.get(backend)?.() ?? undefined);
   if (!found) {
-    throw new OptionError(
-      `setBackend: unknown or unavailable backend '${backend}'; available: ${listBackends().join(', ')}`,
-    );
+    throw new OptionError(`setBackend: unknown or unavailable backend '${String(backend)}'; available: ${listBackends().join(', ')}`);
   }
   registerBackend(found);
   current = found;
@@ -54,5 +56,31 @@ export function setBackend(backend: string | Backend): void {
 
 /** Names of the registered backends (and of those that load on request). */
 export function listBackends(): string[] {
-  return [...new Set([...registered.keys(), ...lazyBackends.keys()])];
+  return [...new Set([...registered.keys(), ...lazy.keys()])];
+}
+
+let pending: Promise<WasmBackend | null> | null = null;
+
+/**
+ * Compiles the WASM SIMD kernels asynchronously (what browsers require on the main thread),
+ * registers them as 'wasm' and makes them the default unless a backend was already chosen
+ * or RECUR_BACKEND=js. Resolves to the backend, or null where SIMD is unavailable.
+ *
+ * @example
+ * await initWasmBackend();   // once, before the first forward pass in a page
+ */
+export function initWasmBackend(): Promise<WasmBackend | null> {
+  pending ??= wasmBackendAsync().then((wasm) => {
+    if (wasm) {
+      registerBackend(wasm);
+      if (!chosenByUser && backendFromEnv() !== 'js') current = wasm;
+    }
+    return wasm;
+  });
+  return pending;
+}
+
+/** Resolves once the fastest available backend is in place (alias of `initWasmBackend`). */
+export async function ready(): Promise<void> {
+  await initWasmBackend();
 }

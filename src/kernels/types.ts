@@ -68,7 +68,8 @@ export interface SequenceForwardArgs {
   readonly trace: boolean;
   /**
    * A cell variant (peepholes, layer norm, recurrent dropout, ...). Only the reference
-   * variant kernels (kernels/js/variants) read it; autograd routes such passes there.
+   * variant kernels (kernels/js/variants) read it; kernels/entry.ts routes such passes there,
+   * and the built-in backends refuse them.
    */
   readonly variant?: CellVariant;
   /**
@@ -266,7 +267,7 @@ export type AdamStepFn = (p: Float32Array, grad: Float32Array, m: Float32Array, 
 /** A set of kernels the layers can run on. */
 export interface Backend {
   readonly name: string;
-  /** Matrix product for the dense layers (linear heads); the reference one is used when absent. */
+  /** Matrix product for the dense layers (linear heads); kernels/entry.ts uses the reference one when absent. */
   readonly gemm?: GemmFn;
   sequenceForward(args: SequenceForwardArgs): SequenceForwardResult;
   sequenceBackward(args: SequenceBackwardArgs): SequenceGrads;
@@ -274,7 +275,7 @@ export interface Backend {
    * Independent passes that will not be backpropagated (no saveForBackward, no variant), such
    * as the two directions of a bidirectional layer at inference: run concurrently where the
    * backend has threads, with the same results as sequenceForward on each in turn. When
-   * absent, autograd calls sequenceForward on each.
+   * absent, kernels/entry.ts calls sequenceForward on each.
    */
   sequenceForwardMany?(args: readonly SequenceForwardArgs[]): SequenceForwardResult[];
   /**
@@ -282,8 +283,8 @@ export interface Backend {
    * no re-packing. Absent on the reference backend (use a T = 1 sequenceForward there).
    */
   prepareStep?(options: StepKernelOptions): StepKernel;
-  /** Whether sequenceForward/Backward run `args.dropout` themselves (else autograd takes the variant kernels). */
+  /** Whether sequenceForward/Backward run `args.dropout` themselves (else kernels/entry.ts takes the variant kernels). */
   readonly dropoutMasks?: boolean;
-  /** The plain Adam update; the reference one (kernels/js/adam.ts) is used when absent. */
+  /** The plain Adam update; kernels/entry.ts uses the reference one (kernels/js/adam.ts) when absent. */
   readonly adamStep?: AdamStepFn;
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
-import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/threaded.js';
+import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/plan.js';
 import { getBackend, gru, lstm, setBackend, Tensor, weightedSum, type Backend } from '../../src/index.js';
 
 const wasm = wasmBackendSync()!;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adamStep } from '../../src/kernels/js/adam.js';
-import { singleThreadBackend } from '../../src/kernels/wasm/index.js';
+import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
 import { adam, getBackend, setBackend, Tensor } from '../../src/index.js';
 import { assertClose, seeded } from './helpers.js';
 

@@ -1,5 +1,7 @@
-// One contract suite, run on every backend: PyTorch parity cases through the layers, then
-// random shapes against the reference backend (forward values, states, traces, gradients).
+// One contract suite, run on every backend (the reference, both WASM builds, and the WASM
+// backend on 3 threads with splitting forced on): PyTorch parity cases through the layers,
+// then random shapes against an independent float64 oracle (forward values, states, traces;
+// gradients by finite differences), and the fast backends' gradients against the reference's.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -7,9 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import type { Backend, CellMode } from '../../src/kernels/types.js';
-import { singleThreadBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
+import { newWasmBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { isSplitSaved } from '../../src/kernels/wasm/threads/batch-split.js';
 import { parseReferenceCase, runReferenceCase } from '../../src/io/pytorch-reference.js';
 import { assertClose, GRAD_KEYS, makeArgs, seeded, type CaseSpec } from './helpers.js';
+import { assertGradsMatchOracle, oracleForward } from './oracle.js';
 
 const wasm = wasmBackendSync();
 test('the WASM SIMD backend loads in Node 20', () => {
@@ -19,7 +24,11 @@ test('the WASM SIMD backend loads in Node 20', () => {
 // The default build (relaxed SIMD where the runtime has it) and the plain SIMD128 build that
 // runtimes without relaxed SIMD load.
 const plain: Backend = { ...singleThreadBackend('simd128')!, name: 'wasm-simd128' };
-const backends: Backend[] = [jsBackend, ...(wasm ? [wasm, plain] : [])];
+// Its own instance on 3 threads, every pass of 2 or more sequences split by batch rows.
+const threaded = newWasmBackend()!;
+threaded.setThreads(3, { minWork: 0, minRows: 1 });
+const split: Backend = { ...threaded, name: 'wasm-3-threads', sequenceForward: (a) => threaded.sequenceForward(a), sequenceBackward: (a) => threaded.sequenceBackward(a) };
+const backends: Backend[] = [jsBackend, ...(wasm ? [wasm, plain, split] : [])];
 
 const dir = fileURLToPath(new URL('../fixtures/pytorch/', import.meta.url));
 const cases = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -84,19 +93,21 @@ for (const backend of backends) {
       });
     });
 
-    test('random shapes match the reference: outputs, states, traces, gradients', () => {
+    test('random shapes match the oracle: outputs, states, traces, gradients', () => {
+      let splits = 0;
       for (const spec of specs()) {
         const what = `${backend.name} ${name(spec)}`;
         const args = makeArgs(spec);
-        const want = jsBackend.sequenceForward(args);
+        const want = oracleForward(args);
         const got = backend.sequenceForward(args);
-        assertClose(`${what} y`, got.y, want.y, FWD);
-        assertClose(`${what} hN`, got.hN, want.hN, FWD);
-        assertClose(`${what} cN`, got.cN, want.cN, FWD);
-        assert.ok(got.trace && want.trace, `${what}: trace missing`);
-        assertClose(`${what} trace gates`, got.trace.gates, want.trace.gates, FWD);
-        assertClose(`${what} trace c`, got.trace.c, want.trace.c, FWD);
-        assertClose(`${what} trace h`, got.trace.h, want.trace.h, FWD);
+        if (isSplitSaved(got.saved)) splits++;
+        assertClose(`${what} y`, got.y, Float32Array.from(want.y), FWD);
+        assertClose(`${what} hN`, got.hN, Float32Array.from(want.hN), FWD);
+        assertClose(`${what} cN`, got.cN, want.cN && Float32Array.from(want.cN), FWD);
+        assert.ok(got.trace, `${what}: trace missing`);
+        assertClose(`${what} trace gates`, got.trace.gates, Float32Array.from(want.gates), FWD);
+        assertClose(`${what} trace c`, got.trace.c, want.c && Float32Array.from(want.c), FWD);
+        assertClose(`${what} trace h`, got.trace.h, Float32Array.from(want.h), FWD);
 
         const r = seeded(spec.seed + 1000);
         const { T, B, H, P } = args.dims;
@@ -105,12 +116,15 @@ for (const backend of backends) {
         const dy = spec.seed % 3 === 2 ? null : rand(T * B * P);
         const dhN = spec.seed % 3 === 1 ? null : rand(B * P);
         const dcN = spec.mode === 'lstm' && spec.seed % 2 === 0 ? rand(B * H) : null;
-        const gWant = jsBackend.sequenceBackward({ forward: args, result: want, dy, dhN, dcN, stepGrads: true });
-        const gGot = backend.sequenceBackward({ forward: args, result: got, dy, dhN, dcN, stepGrads: true });
-        for (const key of GRAD_KEYS) {
-          assertClose(`${what} ${key}`, gGot[key], gWant[key], GRAD);
-        }
+        // The reference first: backward frees a fast backend's saved state.
+        const gRef = backend === jsBackend ? null : jsBackend.sequenceBackward({ forward: args, result: jsBackend.sequenceForward(args), dy, dhN, dcN, stepGrads: true });
+        const up = { forward: args, result: got, dy, dhN, dcN, stepGrads: true };
+        const gGot = backend.sequenceBackward(up);
+        assertGradsMatchOracle(what, up, gGot, GRAD, spec.seed + 2000);
+        // A fast backend's gradients, element by element, against the (oracle-checked) reference.
+        for (const key of GRAD_KEYS) if (gRef) assertClose(`${what} ${key}`, gGot[key], gRef[key], GRAD);
       }
+      if (backend === split) assert.ok(splits > 100, `passes of 2 or more sequences were split (${splits})`);
     });
 
     test('backward returns fresh arrays, owned by the caller: none shared, none rewritten by a later call', () => {
@@ -147,12 +161,12 @@ for (const backend of backends) {
       for (const spec of specs().filter((s) => s.seed % 4 === 0)) {
         const what = `${backend.name} ${name(spec)}`;
         const args = makeArgs(spec, false, false);
-        const want = jsBackend.sequenceForward(args);
+        const want = oracleForward(args);
         const got = backend.sequenceForward(args);
         assert.equal(got.trace, null, `${what}: trace not asked for`);
-        assertClose(`${what} y`, got.y, want.y, FWD);
-        assertClose(`${what} hN`, got.hN, want.hN, FWD);
-        assertClose(`${what} cN`, got.cN, want.cN, FWD);
+        assertClose(`${what} y`, got.y, Float32Array.from(want.y), FWD);
+        assertClose(`${what} hN`, got.hN, Float32Array.from(want.hN), FWD);
+        assertClose(`${what} cN`, got.cN, want.cN && Float32Array.from(want.cN), FWD);
         const train = makeArgs(spec, true, false);
         const res = backend.sequenceForward(train);
         const g = backend.sequenceBackward({ forward: train, result: res, dy: res.y, dhN: null, dcN: null, stepGrads: false });

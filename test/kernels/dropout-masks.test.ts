@@ -8,9 +8,11 @@ import { dropoutVariant, variantSequenceBackward, variantSequenceForward } from 
 import { jsBackend } from '../../src/kernels/js/index.js';
 import type { Backend, CellMode, CellVariant, DropoutMasks, SequenceForwardArgs } from '../../src/kernels/types.js';
 import { kernelVariant } from '../../src/kernels/wasm/module.js';
-import { singleThreadBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
-import { isSplitSaved } from '../../src/kernels/wasm/threads/split.js';
-import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/threaded.js';
+import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
+import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { isSplitSaved } from '../../src/kernels/wasm/threads/batch-split.js';
+import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/plan.js';
+import { sequenceBackward as entryBackward, sequenceForward as entryForward } from '../../src/kernels/entry.js';
 import { lstm, gru, setBackend, getBackend, Tensor, weightedSum } from '../../src/index.js';
 import { assertClose, GRAD_KEYS, makeArgs, seeded, type CaseSpec } from './helpers.js';
 
@@ -151,9 +153,46 @@ test('dropout masks survive eviction of the saved pass to JS arrays', () => {
   }
 });
 
-test('the reference backend runs args.dropout through the variant kernels', () => {
+test('the kernel entry point: dropout masks reach only backends that apply them, other variants the variant kernels', () => {
   const spec: CaseSpec = { mode: 'gru', T: 4, B: 3, I: 5, H: 6, proj: 0, bias: true, lengths: false, reverse: true, seed: 91 };
-  compare(jsBackend, spec, 'both', 'js backend');
+  const plain = makeArgs(spec);
+  const m = masks(plain.dims.B, plain.dims.I, plain.dims.P, 92, 'both');
+  const seen: string[] = [];
+  const spy = (inner: Backend, dropoutMasks: boolean): Backend => ({
+    ...inner,
+    name: `spy ${inner.name}`,
+    dropoutMasks,
+    sequenceForward: (a) => {
+      seen.push(a.variant ? 'variant' : a.dropout ? 'dropout' : 'plain');
+      return inner.sequenceForward(a);
+    },
+  });
+  const reference = spy(jsBackend, false);
+  const wasmOne = spy(singleThreadBackend()!, true);
+  const variantArgs: SequenceForwardArgs = { ...plain, variant: asVariant(m) };
+  const want = variantSequenceForward(variantArgs);
+  // Masks on the reference backend (no dropoutMasks): the variant kernels, not the backend.
+  assert.deepEqual(entryForward({ ...plain, dropout: m }, reference).y, want.y);
+  assert.deepEqual(entryForward(variantArgs, reference).y, want.y);
+  assert.deepEqual(seen, [], 'the reference backend never sees masks or variants');
+  assert.notDeepEqual(want.y, jsBackend.sequenceForward(plain).y, 'the masks change the output');
+  // A variant that is dropout alone runs on a backend with masks, as masks; gradients agree.
+  const got = entryForward(variantArgs, wasmOne);
+  assert.deepEqual(seen, ['dropout']);
+  assertClose('gru y', got.y, want.y, FWD);
+  const up = upstream(plain);
+  const gGot = entryBackward({ forward: variantArgs, result: got, ...up, stepGrads: true }, wasmOne);
+  const gWant = variantSequenceBackward({ forward: variantArgs, result: want, ...up, stepGrads: true });
+  for (const key of GRAD_KEYS) assertClose(`gru ${key}`, gGot[key], gWant[key], GRAD);
+  // Anything more than dropout: the variant kernels, whatever the backend.
+  seen.length = 0;
+  const clipped: SequenceForwardArgs = { ...plain, variant: { ...asVariant(m), clip: 0.5 } };
+  assert.deepEqual(entryForward(clipped, wasmOne).y, variantSequenceForward(clipped).y);
+  assert.deepEqual(seen, []);
+  // Backends run plain cells: handed a variant (or the reference masks), they say where to go.
+  assert.throws(() => jsBackend.sequenceForward(variantArgs), /js backend: it runs plain cells; .*cell variant.*kernels\/entry\.ts/);
+  assert.throws(() => jsBackend.sequenceForward({ ...plain, dropout: m }), /js backend: .*dropout masks/);
+  assert.throws(() => singleThreadBackend()!.sequenceForward(variantArgs), /wasm backend: .*cell variant.*kernels\/entry\.ts/);
 });
 
 test('autograd sends recurrent dropout alone to a backend with dropoutMasks, every other variant to the variant kernels', () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { Arena } from '../../src/kernels/wasm/arena.js';
-import { singleThreadBackend } from '../../src/kernels/wasm/index.js';
+import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
 import { loadKernelsSync } from '../../src/kernels/wasm/module.js';
 import { PackCache } from '../../src/kernels/wasm/pack-cache.js';
 import { assertClose, makeArgs } from './helpers.js';
@@ -35,21 +35,25 @@ test('a second call with the same weights reuses the panels; any changed bit rep
   }
 });
 
-test('entries in use by a call are never evicted; older ones go past the budget', () => {
+test('blocks in use by a call are never evicted; older ones go past the budget', () => {
   const inst = loadKernelsSync();
   const arena = new Arena(inst);
-  const cache = new PackCache(inst.exports, arena, 1);
+  const cache = new PackCache(arena, 1);
   const a = Float32Array.from({ length: 6 * 20 }, (_, i) => i);
   const b = Float32Array.from({ length: 6 * 20 }, (_, i) => -i);
   cache.beginCall();
-  const ea = cache.reserve(a, 1, 6, 6, 20);
-  const eb = cache.reserve(b, 1, 6, 6, 20);
+  const ea = cache.reserve(a, 1, 6, 6, 20).block;
+  const eb = cache.reserve(b, 1, 6, 6, 20).block;
   assert.ok(!ea.freed && !eb.freed, 'both reserved in this call survive a budget of 1 byte');
-  assert.notEqual(ea.raw, eb.raw);
+  assert.notEqual(ea.ptr, eb.ptr);
+  // Another layout of the same array is a block of its own (a hidden-unit split's slices).
+  const slices = cache.keep(a, 'units lstm 6 5 2', 4096);
+  assert.ok(slices !== ea && slices.ptr !== ea.ptr && !slices.freed);
+  assert.equal(cache.keep(a, 'units lstm 6 5 2', 4096), slices, 'the same layout again: the same block');
   cache.beginCall();
-  const ec = cache.reserve(Float32Array.from(a), 1, 6, 6, 20);
-  assert.ok(ea.freed && eb.freed && !ec.freed, 'the older entries made room');
+  const ec = cache.reserve(Float32Array.from(a), 1, 6, 6, 20).block;
+  assert.ok(ea.freed && eb.freed && slices.freed && !ec.freed, 'the older blocks made room');
   cache.beginCall();
-  const again = cache.reserve(a, 1, 6, 6, 20);
+  const again = cache.reserve(a, 1, 6, 6, 20).block;
   assert.ok(!again.freed && !again.valid, 'an evicted entry is made anew, and packs before use');
 });

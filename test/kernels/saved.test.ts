@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult } from '../../src/kernels/types.js';
-import { singleThreadBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
-import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/threaded.js';
+import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
+import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
+import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/plan.js';
 import { GRAD_KEYS, makeArgs, type CaseSpec } from './helpers.js';
 
 const spec = (seed: number, mode: CaseSpec['mode'] = 'lstm', proj = 0): CaseSpec => ({ mode, T: 5, B: 4, I: 3, H: 16, proj, bias: true, lengths: true, reverse: seed % 2 === 1, seed });

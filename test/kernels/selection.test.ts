@@ -2,9 +2,7 @@
 // setBackend('js') for the reference, and initWasmBackend() never overriding a user's choice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getBackend, listBackends, setBackend } from '../../src/kernels/backend.js';
-import { backendFromEnv, pickDefaultBackend } from '../../src/kernels/default.js';
-import { initWasmBackend } from '../../src/kernels/ready.js';
+import { backendFromEnv, getBackend, initWasmBackend, listBackends, pickDefaultBackend, setBackend } from '../../src/kernels/backend.js';
 import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { kernelVariant, loadKernelsSync, variantFromEnv } from '../../src/kernels/wasm/module.js';
 

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import type { CellMode } from '../../src/kernels/types.js';
 import { wasmBackendSync } from '../../src/kernels/wasm/index.js';
-import { isSplitSaved } from '../../src/kernels/wasm/threads/split.js';
-import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/threaded.js';
+import { isSplitSaved } from '../../src/kernels/wasm/threads/batch-split.js';
+import { DEFAULT_POLICY } from '../../src/kernels/wasm/threads/plan.js';
 import { WorkerPool } from '../../src/kernels/wasm/threads/pool.js';
-import type { Job } from '../../src/kernels/wasm/threads/job.js';
+import type { Assignment, Job, ReplyValue } from '../../src/kernels/wasm/threads/protocol.js';
 import { lstm, noGrad, Tensor, weightedSum, getBackend, setBackend } from '../../src/index.js';
 import { assertClose, GRAD_KEYS, makeArgs, type CaseSpec } from './helpers.js';
 
@@ -147,9 +147,9 @@ test('a bidirectional layer at inference gives the same output on 1 and 2 thread
 function spyJobs(): { posted: number[]; restore: () => void } {
   const run = WorkerPool.prototype.run;
   const posted: number[] = [];
-  WorkerPool.prototype.run = function <L>(this: WorkerPool, jobs: Job[], local: () => L) {
+  WorkerPool.prototype.run = function <J extends Job, L>(this: WorkerPool, jobs: readonly Assignment<J>[], local: () => L) {
     posted.push(jobs.length);
-    return run.call(this, jobs, local) as { local: L; replies: unknown[] };
+    return run.call(this, jobs, local) as { local: L; replies: ReplyValue[J['kind']][] };
   };
   return { posted, restore: () => void (WorkerPool.prototype.run = run) };
 }

@@ -1,27 +1,12 @@
+import type { GemmFn } from '../types.js';
+
 /**
  * Reference matrix product on row-major arrays with leading dimensions, BLAS-style:
  * C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C, where op transposes when asked.
  * Sums run in float64 so the reference is at least as accurate as any fast kernel.
  * A transpose is a change of strides, never a copy.
  */
-export function gemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: Float32Array,
-  aOff: number,
-  lda: number,
-  b: Float32Array,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  c: Float32Array,
-  cOff: number,
-  ldc: number,
-): void {
+export const gemm: GemmFn = (transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) => {
   if (m === 0 || n === 0) return;
   // Strides of op(A)[i, p] and op(B)[p, j].
   const aI = transA ? 1 : lda;
@@ -56,7 +41,7 @@ export function gemm(
     const ci = cOff + i * ldc;
     for (let j = 0; j < n; j++) c[ci + j] = alpha * acc[j]! + (beta === 0 ? 0 : beta * c[ci + j]!);
   }
-}
+};
 
 /** out[j] += sum_i a[i, j] for a [rows, cols]: bias gradients. */
 export function addColumnSums(a: Float32Array, rows: number, cols: number, out: Float32Array): void {

@@ -1,8 +1,25 @@
-import type { Backend, SequenceBackwardArgs, SequenceForwardArgs } from '../types.js';
+import { OptionError } from '../../errors.js';
+import type { Backend, CellMode, SequenceBackwardArgs, SequenceForwardArgs } from '../types.js';
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import { rnnBackward, rnnForward } from './rnn.js';
-import { dropoutVariant, variantSequenceBackward, variantSequenceForward } from './variants/index.js';
+
+/** The reference kernels of each cell. */
+const CELLS: Record<CellMode, Pick<Backend, 'sequenceForward' | 'sequenceBackward'>> = {
+  rnn_tanh: { sequenceForward: rnnForward, sequenceBackward: rnnBackward },
+  rnn_relu: { sequenceForward: rnnForward, sequenceBackward: rnnBackward },
+  lstm: { sequenceForward: lstmForward, sequenceBackward: lstmBackward },
+  gru: { sequenceForward: gruForward, sequenceBackward: gruBackward },
+};
+
+/** Variants and dropout masks are the variant kernels' (js/variants), which kernels/entry.ts picks. */
+function plainOnly(args: SequenceForwardArgs): void {
+  if (args.variant || args.dropout) {
+    throw new OptionError(
+      `js backend: it runs plain cells; run passes with ${args.variant ? 'a cell variant' : 'dropout masks'} through kernels/entry.ts sequenceForward, which sends them to the reference variant kernels`,
+    );
+  }
+}
 
 /**
  * The reference backend: plain TypeScript, float64 sums, written for clarity. It runs
@@ -11,27 +28,11 @@ import { dropoutVariant, variantSequenceBackward, variantSequenceForward } from 
 export const jsBackend: Backend = {
   name: 'js',
   sequenceForward(args: SequenceForwardArgs) {
-    // Dropout masks (autograd sends them only to backends with dropoutMasks): the variant kernels.
-    if (args.dropout) return variantSequenceForward({ ...args, variant: dropoutVariant(args.dropout) });
-    switch (args.mode) {
-      case 'lstm':
-        return lstmForward(args);
-      case 'gru':
-        return gruForward(args);
-      default:
-        return rnnForward(args);
-    }
+    plainOnly(args);
+    return CELLS[args.mode].sequenceForward(args);
   },
   sequenceBackward(args: SequenceBackwardArgs) {
-    const fa = args.forward;
-    if (fa.dropout) return variantSequenceBackward({ ...args, forward: { ...fa, variant: dropoutVariant(fa.dropout) } });
-    switch (args.forward.mode) {
-      case 'lstm':
-        return lstmBackward(args);
-      case 'gru':
-        return gruBackward(args);
-      default:
-        return rnnBackward(args);
-    }
+    plainOnly(args.forward);
+    return CELLS[args.forward.mode].sequenceBackward(args);
   },
 };

@@ -2,7 +2,7 @@ import { RecurError } from '../../errors.js';
 import type { SequenceBackwardArgs, SequenceGrads } from '../types.js';
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
-import { MODE_ID, packedFloats } from './forward.js';
+import { callBackward, packedFloats } from './calls.js';
 import type { KernelExports } from './module.js';
 import { isSavedHandle, type SavedArrays, type SavedLayout, type SavedStore } from './saved.js';
 
@@ -99,11 +99,11 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   // (k, n) operands: dh_prev = dA W_hh (k over G), dm = dh W_hr (k over P).
   k.pack(pWhh, P, 1, G, P, pWhhT);
   if (proj) k.pack(pWhr, H, 1, P, H, pWhrT);
-  k.backward(
-    MODE_ID[mode], T, B, H, P, pGates, pHs, pCs, pHn, pDy,
-    pDh, pDc, pDxg, pDhg, pDhAct, pSteps,
-    pLens, reverse ? 1 : 0, pWhhT, pWhrT, pDm, pDhp, pDirect, pHidMask,
-  );
+  callBackward(k, {
+    mode, T, B, H, P, gates: pGates, hs: pHs, cs: pCs, hn: pHn, dy: pDy,
+    dh: pDh, dc: pDc, dxg: pDxg, dhg: pDhg, dhAct: pDhAct, dhSteps: pSteps,
+    lengths: pLens, reverse, whhT: pWhhT, whrT: pWhrT, dm: pDm, dhp: pDhp, dDirect: pDirect, hiddenMask: pHidMask,
+  });
   // dx = dXG W_ih; dW_ih = dXG^T x; dW_hh = dHG^T h_prev; dW_hr = dh^T m.
   k.pack(pWih, I, 1, G, I, pWihB);
   k.gemm(pDxg, G, TB, G, pWihB, I, pDx, I, 0, 0);

@@ -1,28 +1,11 @@
 import { ShapeError } from '../../errors.js';
-import type { CellMode, SequenceForwardArgs, SequenceForwardResult, SequenceTrace } from '../types.js';
+import type { SequenceForwardArgs, SequenceForwardResult, SequenceTrace } from '../types.js';
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
+import { callForward, foldedInputBias, packedFloats, recurrentBias, round16 } from './calls.js';
 import type { KernelExports } from './module.js';
 import type { PackCache, PackEntry } from './pack-cache.js';
 import type { SavedStore } from './saved.js';
-
-/** Mode numbers of assembly/sequence.ts. */
-export const MODE_ID: Record<CellMode, number> = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 };
-
-/** Floats `pack` writes for a K x N operand (16-column panels). */
-export const packedFloats = (K: number, N: number): number => Math.ceil(N / 16) * 16 * K;
-const round16 = (n: number): number => Math.ceil(n / 16) * 16;
-
-/**
- * Input projection plus the bias the recurrent GEMM does not add: RNN and LSTM fold b_hh
- * into it; GRU keeps b_hh inside the reset-scaled term.
- */
-function inputBias(mode: CellMode, bIh: Float32Array | null, bHh: Float32Array | null, G: number): Float32Array | null {
-  if (mode === 'gru' || !bHh) return bIh;
-  const sum = new Float32Array(G);
-  for (let j = 0; j < G; j++) sum[j] = (bIh ? bIh[j]! : 0) + bHh[j]!;
-  return sum;
-}
 
 /**
  * A whole-sequence forward pass on the WASM kernels (T >= 1). With saveForBackward, what
@@ -46,8 +29,8 @@ export function wasmForward(
   const gated = lstm || mode === 'gru';
   const save = args.saveForBackward || args.trace;
   const proj = lstm && w.wHr !== null;
-  const bias = inputBias(mode, w.bIh, w.bHh, G);
-  const bhh = mode === 'gru' ? w.bHh : null;
+  const bias = foldedInputBias(mode, w.bIh, w.bHh);
+  const bhh = recurrentBias(mode, w.bHh);
   // Checked before anything is kept or taken, so a bad mask leaves no block behind.
   const inMask = args.dropout?.input ?? null;
   const hidMask = args.dropout?.hidden ?? null;
@@ -121,7 +104,7 @@ export function wasmForward(
   // Packing is O(weights), against O(T * B * weights) for the pass, but at batch 1 packing
   // W_hh costs as much as many steps: the cache skips it when the weights are unchanged.
   const packed = (e: PackEntry | null, src: number, ks: number, ns: number, K: number, N: number, dst: number): number => {
-    if (e) return cache!.refresh(e, src);
+    if (e) return cache!.refresh(k, e, src);
     k.pack(src, ks, ns, K, N, dst);
     return dst;
   };
@@ -129,11 +112,11 @@ export function wasmForward(
   k.gemm(pX, I, TB, I, wihP, G, pXg, G, pBias, 0);
   const whhP = packed(cHh, pWhh, 1, P, P, G, pWhhP);
   const whrP = proj ? packed(cHr, pWhr, 1, H, H, P, pWhrP) : 0;
-  k.forward(
-    MODE_ID[mode], T, B, H, P, pXg, whhP, pBhh, whrP,
-    pHs, pCs, pGates, pHn, pM, save ? 1 : 0,
-    pY, pLens, reverse ? 1 : 0, pHg, pMb, pPb, pHidMask, pHm,
-  );
+  callForward(k, {
+    mode, T, B, H, P, xg: pXg, whhPacked: whhP, bhh: pBhh, whrPacked: whrP,
+    hs: pHs, cs: pCs, gates: pGates, hn: pHn, m: pM, save,
+    y: pY, lengths: pLens, reverse, hg: pHg, mb: pMb, pb: pPb, hiddenMask: pHidMask, maskedH: pHm,
+  });
 
   const view = arena.f32();
   const copy = (ptr: number, n: number): Float32Array => view.slice(f(ptr), f(ptr) + n);

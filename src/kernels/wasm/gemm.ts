@@ -1,7 +1,7 @@
 import { gemm as jsGemm } from '../js/gemm.js';
 import type { GemmFn } from '../types.js';
 import type { Arena } from './arena.js';
-import { packedFloats } from './forward.js';
+import { packedFloats } from './calls.js';
 import type { KernelExports } from './module.js';
 
 // Below this many multiply-adds the copies cost more than the reference's loops.

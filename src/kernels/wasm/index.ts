@@ -1,21 +1,13 @@
 import { OptionError } from '../../errors.js';
-import { jsBackend } from '../js/index.js';
-import { variantSequenceBackward, variantSequenceForward } from '../js/variants/index.js';
 import type { Backend, StepKernel, StepKernelOptions } from '../types.js';
-import { Arena } from './arena.js';
-import { wasmBackward } from './backward.js';
-import { wasmForward } from './forward.js';
-import { makeWasmAdam } from './adam.js';
-import { makeWasmGemm } from './gemm.js';
 import { kernelVariant, loadKernels, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
-import { PackCache } from './pack-cache.js';
-import { SavedStore, type SavedHandle } from './saved.js';
-import { prepareStepKernel } from './step.js';
-import { defaultThreads } from './threads/env.js';
-import { ThreadedRunner, type ThreadPolicy } from './threads/threaded.js';
+import { makeSingle } from './single.js';
+import { defaultThreads } from './env.js';
+import type { ThreadPolicy } from './threads/plan.js';
+import { ThreadedRunner } from './threads/threaded.js';
 
 export { simdSupported, type KernelVariant } from './module.js';
-export type { ThreadPolicy } from './threads/threaded.js';
+export type { ThreadPolicy } from './threads/plan.js';
 
 /** The WASM backend, plus the streaming fast path and the thread setting. */
 export interface WasmBackend extends Backend {
@@ -62,67 +54,7 @@ export interface WasmBackend extends Backend {
   readonly liveWorkers: number;
 }
 
-/** The single-thread kernels on one instance, with the store of its saved passes. */
-export interface SingleBackend extends Backend {
-  prepareStep(o: StepKernelOptions): StepKernel;
-  /** Frees saved passes by id (a worker's, once the thread holding their handles drops them). */
-  releaseSaved(ids: readonly number[]): void;
-  readonly saved: SavedStore;
-  readonly packCache: PackCache | null;
-  readonly memoryBytes: number;
-}
-
-export interface SingleOptions {
-  /**
-   * Saved passes are freed when their handle is collected (default; handles stay in this
-   * thread). A pool worker's handles go to another thread, which sends their releases.
-   */
-  tracked?: boolean;
-  /** Bytes of kernel memory for saved passes before the oldest move out to JS arrays. */
-  savedBudget?: number;
-  /**
-   * Keep packed weights between calls (default). Off in pool workers, whose weights arrive
-   * as fresh copies with every job.
-   */
-  packCache?: boolean;
-}
-
-function makeSingle(inst: KernelInstance, { tracked = true, savedBudget, packCache = true }: SingleOptions = {}): SingleBackend {
-  const arena = new Arena(inst);
-  const store = new SavedStore(arena, savedBudget);
-  const k = inst.exports;
-  const cache = packCache ? new PackCache(k, arena) : null;
-  return {
-    name: 'wasm',
-    gemm: makeWasmGemm(k, arena),
-    adamStep: makeWasmAdam(k, arena),
-    sequenceForward(args) {
-      // Cell variants have only reference kernels (autograd normally routes them there).
-      if (args.variant) return variantSequenceForward(args);
-      // Nothing to run: the reference returns the initial state as it is.
-      if (args.dims.T === 0 || args.dims.B === 0) return jsBackend.sequenceForward(args);
-      return wasmForward(k, arena, store, cache, args, tracked);
-    },
-    sequenceBackward(args) {
-      if (args.forward.variant) return variantSequenceBackward(args);
-      const { T, B } = args.forward.dims;
-      if (T === 0 || B === 0) return jsBackend.sequenceBackward(args);
-      const grads = wasmBackward(k, arena, store, args);
-      // Like PyTorch's saved tensors: freed once backward has used them.
-      store.release((args.result.saved as SavedHandle).savedId);
-      return grads;
-    },
-    prepareStep: (options) => prepareStepKernel(k, arena, options),
-    dropoutMasks: true,
-    releaseSaved: (ids) => ids.forEach((id) => store.release(id)),
-    saved: store,
-    packCache: cache,
-    get memoryBytes() {
-      return inst.memory.buffer.byteLength;
-    },
-  };
-}
-
+/** The threaded backend on `inst`: passes split across workers by threads/threaded.ts, the rest on one thread. */
 function makeBackend(inst: KernelInstance): WasmBackend {
   const single = makeSingle(inst);
   const runner = new ThreadedRunner(single, defaultThreads(), undefined, inst.variant);
@@ -184,7 +116,10 @@ export async function wasmBackendAsync(): Promise<WasmBackend | null> {
   return backend;
 }
 
-/** A separate single-thread instance (what each pool worker runs). */
-export function singleThreadBackend(variant?: KernelVariant, options?: SingleOptions): SingleBackend | null {
-  return simdSupported() ? makeSingle(loadKernelsSync(variant), options) : null;
+/**
+ * A WASM backend of its own (its instance, memory and thread setting), apart from the one
+ * `wasmBackendSync` shares; null without SIMD. Tests run one with splitting forced on.
+ */
+export function newWasmBackend(variant?: KernelVariant): WasmBackend | null {
+  return simdSupported() ? makeBackend(loadKernelsSync(variant)) : null;
 }

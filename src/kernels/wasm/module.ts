@@ -1,5 +1,5 @@
 import { OptionError, RecurError } from '../../errors.js';
-import { nodeProcess } from './threads/env.js';
+import { nodeProcess } from './env.js';
 import { kernelsRelaxedWasmBase64, kernelsWasmBase64, sharedRelaxedWasmBase64, sharedWasmBase64 } from './generated/kernels-wasm.js';
 
 /** The exports of the AssemblyScript module (assembly/index.ts); pointers are byte offsets. */

@@ -2,7 +2,7 @@ import { OptionError } from '../../errors.js';
 import type { StepKernel, StepKernelOptions } from '../types.js';
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
-import { MODE_ID, packedFloats } from './forward.js';
+import { callForward, foldedInputBias, packedFloats, recurrentBias, round16 } from './calls.js';
 import type { KernelExports } from './module.js';
 
 // A kernel dropped without dispose() still returns its memory once collected.
@@ -18,11 +18,10 @@ export function prepareStepKernel(k: KernelExports, arena: Arena, o: StepKernelO
   const lstm = mode === 'lstm';
   const proj = lstm && w.wHr !== null;
   const gru = mode === 'gru';
-  const r16 = (n: number) => Math.ceil(n / 16) * 16;
 
   // One long-lived block, carved into the pieces below (offsets in floats).
   const sizes = {
-    wih: packedFloats(I, G), bias: r16(G), whh: packedFloats(P, G), bhh: gru ? r16(G) : 0,
+    wih: packedFloats(I, G), bias: round16(G), whh: packedFloats(P, G), bhh: gru ? round16(G) : 0,
     whr: proj ? packedFloats(H, P) : 0, x: B * I, xg: B * G, hs: 2 * B * P, cs: lstm ? 2 * B * H : 0,
     gates: B * G, hn: gru ? B * H : 0, y: B * P, hg: B * G, mb: proj ? B * H : 0, pb: proj ? B * P : 0,
   };
@@ -30,7 +29,7 @@ export function prepareStepKernel(k: KernelExports, arena: Arena, o: StepKernelO
   let total = 0;
   for (const [name, n] of Object.entries(sizes)) {
     off[name] = total;
-    total += r16(n);
+    total += round16(n);
   }
   const bytes = total * 4;
   const base = arena.keep(bytes);
@@ -51,16 +50,13 @@ export function prepareStepKernel(k: KernelExports, arena: Arena, o: StepKernelO
       mem.set(w.wIh, pWih >> 2);
       mem.set(w.wHh, pWhh >> 2);
       if (proj) mem.set(w.wHr!, pWhr >> 2);
-      const bias = at('bias') >> 2;
-      mem.fill(0, bias, bias + G);
-      // As in the sequence pass: RNN and LSTM fold b_hh into the input bias, GRU keeps it.
-      for (let j = 0; j < G; j++) {
-        mem[bias + j] = (w.bIh ? w.bIh[j]! : 0) + (!gru && w.bHh ? w.bHh[j]! : 0);
-      }
-      if (gru) {
-        if (w.bHh) mem.set(w.bHh, at('bhh') >> 2);
-        else mem.fill(0, at('bhh') >> 2, (at('bhh') >> 2) + G);
-      }
+      // Zeros stand for a missing bias: the block is reused from one refresh to the next.
+      const fill = (ptr: number, values: Float32Array | null): void => {
+        if (values) mem.set(values, ptr >> 2);
+        else mem.fill(0, ptr >> 2, (ptr >> 2) + G);
+      };
+      fill(at('bias'), foldedInputBias(mode, w.bIh, w.bHh));
+      if (gru) fill(at('bhh'), recurrentBias(mode, w.bHh));
       k.pack(pWih, 1, I, I, G, at('wih'));
       k.pack(pWhh, 1, P, P, G, at('whh'));
       if (proj) k.pack(pWhr, 1, H, H, P, at('whr'));
@@ -77,11 +73,11 @@ export function prepareStepKernel(k: KernelExports, arena: Arena, o: StepKernelO
         else mem.fill(0, cs, cs + B * H);
       }
       k.gemm(at('x'), I, B, I, at('wih'), G, at('xg'), G, at('bias'), 0);
-      k.forward(
-        MODE_ID[mode], 1, B, H, P, at('xg'), at('whh'), at('bhh'), at('whr'),
-        at('hs'), at('cs'), at('gates'), at('hn'), 0, 0,
-        at('y'), 0, 0, at('hg'), at('mb'), at('pb'), 0, 0,
-      );
+      callForward(k, {
+        mode, T: 1, B, H, P, xg: at('xg'), whhPacked: at('whh'), bhh: at('bhh'), whrPacked: at('whr'),
+        hs: at('hs'), cs: at('cs'), gates: at('gates'), hn: at('hn'), m: 0, save: false,
+        y: at('y'), lengths: 0, reverse: false, hg: at('hg'), mb: at('mb'), pb: at('pb'), hiddenMask: 0, maskedH: 0,
+      });
       hOut.set(mem.subarray(hs + B * P, hs + 2 * B * P));
       if (cOut && lstm) cOut.set(mem.subarray(cs + B * H, cs + 2 * B * H));
     },

@@ -1,6 +1,5 @@
 import { OptionError } from '../../errors.js';
-import { getBackend } from '../../kernels/backend.js';
-import { adamStep } from '../../kernels/js/adam.js';
+import { adamStep } from '../../kernels/entry.js';
 import { boolOption, rangeOption, rejectUnknownOptions } from '../../options.js';
 import type { JsonValue } from '../json.js';
 import type { ParamList } from '../params.js';
@@ -87,7 +86,7 @@ export class Adam extends BaseOptimizer<AdamHyper> {
       // Plain Adam, the common case, and AdamW after its decay: one kernel of the backend
       // (SIMD on the WASM one).
       if (decay !== 1) for (let i = 0; i < n; i++) p[i] = p[i]! * decay;
-      (getBackend().adamStep ?? adamStep)(p, grad, m, v, { beta1: b1, beta2: b2, eps, stepSize, bc2Sqrt });
+      adamStep(p, grad, m, v, { beta1: b1, beta2: b2, eps, stepSize, bc2Sqrt });
       return;
     }
     for (let i = 0; i < n; i++) {

@@ -1,7 +1,6 @@
 import { RecurError } from '../../../errors.js';
-import { browserCanThread } from './env.js';
-import type { Job, Reply } from './job.js';
-import type { Channel } from './pool.js';
+import { browserCanThread } from '../env.js';
+import type { Channel, Job, Reply } from './protocol.js';
 import { CTL, READY_FAILED, READY_OK, REPLY_GROW, REPLY_PENDING, SETTLED, type ToPoolWorker } from './web-protocol.js';
 import { read } from './wire.js';
 

@@ -1,32 +1,30 @@
-import type { SequenceBackwardArgs, SequenceForwardArgs } from '../../types.js';
-import type { SingleBackend } from '../index.js';
-import { runUnitsJob, type UnitsJob } from './units.js';
+// A pool worker's side of a job (worker.ts in Node, web-worker.ts in browsers): it runs on
+// the worker's own single-thread backend, or on the shared memory of a hidden-unit split.
+import type { SingleBackend } from '../single.js';
+import { callForwardUnits } from '../calls.js';
+import { loadSharedKernels, type SharedKernelExports } from '../module.js';
+import type { Job, Reply, UnitsJob } from './protocol.js';
 
-/**
- * A job for a worker: one chunk's forward or backward pass, or its units of a pass split by
- * hidden units (units.ts), plus the ids of saved passes in that worker whose handles the
- * caller has dropped (freed before the job runs).
- */
-export interface Job {
-  readonly kind: 'forward' | 'backward' | 'units';
-  readonly args: unknown;
-  readonly release?: readonly number[];
+/** This worker's instance on each team's shared memory, made on the team's first job. */
+const joined = new Map<number, SharedKernelExports>();
+
+function runUnits(job: UnitsJob): number {
+  let k = joined.get(job.team);
+  if (!k) {
+    k = loadSharedKernels(job.memory, job.variant);
+    joined.set(job.team, k);
+  }
+  return callForwardUnits(k, job.call);
 }
 
-/** A worker's answer; a failure carries the message, so the caller can fall back. */
-export type Reply = { ok: true; value: unknown } | { ok: false; error: string };
-
-/** Runs one job on a worker's own single-thread backend (null: WASM did not load there). */
+/** Runs one job (backend null: WASM did not load in this worker); failures become the reply's error. */
 export function runJob(backend: SingleBackend | null, job: Job): Reply {
   try {
-    if (job.kind === 'units') return { ok: true, value: runUnitsJob(job.args as UnitsJob) };
+    if (job.kind === 'units') return { ok: true, value: runUnits(job.args) };
     if (!backend) throw new Error('WebAssembly SIMD is unavailable in this worker');
     if (job.release) backend.releaseSaved(job.release);
-    const value =
-      job.kind === 'forward'
-        ? backend.sequenceForward(job.args as SequenceForwardArgs)
-        : backend.sequenceBackward(job.args as SequenceBackwardArgs);
-    return { ok: true, value };
+    if (job.kind === 'forward') return { ok: true, value: backend.sequenceForward(job.args) };
+    return { ok: true, value: backend.sequenceBackward(job.args) };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

@@ -1,9 +1,8 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { RecurError } from '../../../errors.js';
 import { kernelVariant } from '../module.js';
-import { nodeWorkerThreads } from './env.js';
-import type { Job, Reply } from './job.js';
-import type { Channel } from './pool.js';
+import { nodeWorkerThreads } from '../env.js';
+import type { Channel, Job, Reply } from './protocol.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 

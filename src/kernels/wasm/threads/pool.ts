@@ -1,30 +1,14 @@
 import { RecurError } from '../../../errors.js';
 import { browserChannels } from './browser-transport.js';
-import type { Job, Reply } from './job.js';
 import { nodeChannels } from './node-transport.js';
-
-
-/** One worker and the way to reach it (node-transport.ts, browser-transport.ts). */
-export interface Channel {
-  /**
-   * 'loading' until the worker can take jobs (a browser starts a worker only once the
-   * creating thread returns to its event loop), 'failed' when it never will.
-   */
-  state(): 'loading' | 'ready' | 'failed';
-  /** Resolves once the state has left 'loading'. */
-  readonly settled: Promise<void>;
-  post(job: Job): void;
-  /** Blocks until the reply to the posted job; throws E_WORKER past the deadline (ms since the epoch). */
-  collect(deadline: number): Reply;
-  close(): void;
-}
+import type { Assignment, Channel, Job, ReplyValue } from './protocol.js';
 
 // A stuck worker must fail loudly rather than hang the caller forever.
 const WAIT_MS = 120_000;
 
 /**
- * Workers that each run whole chunks of a pass on their own WASM instance, while the
- * caller blocks until they answer, so the Backend interface stays synchronous.
+ * Workers that each run their jobs on their own WASM instance, while the caller blocks until
+ * they answer, so the Backend interface stays synchronous.
  */
 export class WorkerPool {
   private constructor(private readonly channels: Channel[]) {}
@@ -59,9 +43,16 @@ export class WorkerPool {
     await Promise.all(this.channels.map((c) => c.settled));
   }
 
-  /** Runs jobs[i] on worker i while `local` runs here; returns local's result and the replies. */
-  run<L>(jobs: Job[], local: () => L): { local: L; replies: unknown[] } {
-    jobs.forEach((job, i) => this.channels[i]!.post(job));
+  /**
+   * Posts each job to its worker (at most one job per worker), runs `local` here meanwhile,
+   * and returns local's result and the replies in the order of `jobs`.
+   */
+  run<J extends Job, L>(jobs: readonly Assignment<J>[], local: () => L): { local: L; replies: ReplyValue[J['kind']][] } {
+    const workers = jobs.map((a) => a.worker);
+    if (new Set(workers).size !== workers.length || workers.some((w) => !(w >= 0 && w < this.size))) {
+      throw new RangeError(`WorkerPool.run: workers ${workers.join(', ')} are not distinct workers of a pool of ${this.size}`);
+    }
+    jobs.forEach((a) => this.channels[a.worker]!.post(a.job));
     let mine: L | undefined;
     let failure: { error: unknown } | null = null;
     try {
@@ -71,11 +62,15 @@ export class WorkerPool {
     }
     // Always drain, so no reply is left behind for the next call.
     const deadline = Date.now() + WAIT_MS;
-    const replies = jobs.map((_, i) => this.channels[i]!.collect(deadline));
+    const replies = jobs.map((a) => this.channels[a.worker]!.collect(deadline));
     if (failure) throw failure.error;
-    const bad = replies.find((r) => !r.ok);
-    if (bad && !bad.ok) throw new RecurError('E_WORKER', `wasm worker failed: ${bad.error}`);
-    return { local: mine as L, replies: replies.map((r) => (r.ok ? r.value : null)) };
+    const values: ReplyValue[J['kind']][] = [];
+    for (const r of replies) {
+      if (!r.ok) throw new RecurError('E_WORKER', `wasm worker failed: ${r.error}`);
+      // A reply answers the job posted on its channel, so its value is of that job's kind.
+      values.push(r.value as ReplyValue[J['kind']]);
+    }
+    return { local: mine as L, replies: values };
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { Job } from './job.js';
+import type { Job } from './protocol.js';
 
 // What a browser pool's caller and its worker share (browser-transport.ts, web-worker.ts).
 

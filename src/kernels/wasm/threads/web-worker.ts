@@ -1,8 +1,9 @@
-// A browser pool worker: runs whole chunks of passes on its own single-thread WASM instance
+// A browser pool worker: runs its jobs (job.ts) on its own single-thread WASM instance
 // and writes each reply into the shared area the caller sent with the job (wire.ts), since
 // the caller is blocked in Atomics.wait and cannot receive messages. No node:* imports.
-import { singleThreadBackend, type SingleBackend } from '../index.js';
-import { runJob, type Reply } from './job.js';
+import { singleThreadBackend, type SingleBackend } from '../single.js';
+import { runJob } from './job.js';
+import type { Reply } from './protocol.js';
 import { CTL, READY_FAILED, READY_OK, REPLY_DONE, REPLY_GROW, SETTLED, type ToPoolWorker } from './web-protocol.js';
 import { encode, write, type Encoded } from './wire.js';
 
@@ -15,7 +16,7 @@ const scope = globalThis as unknown as {
 let backend: SingleBackend | null = null;
 try {
   // Untracked saves: their handles live in the calling thread, which sends the releases.
-// No pack cache: the weights arrive as fresh copies with every job.
+  // No pack cache: the weights arrive as fresh copies with every job.
   backend = singleThreadBackend(undefined, { tracked: false, packCache: false });
 } catch {
   backend = null; // the pool sees READY_FAILED and runs on one thread

@@ -1,10 +1,11 @@
-// A Node pool worker: runs whole chunks of passes on its own single-thread WASM instance and
+// A Node pool worker: runs its jobs (job.ts) on its own single-thread WASM instance and
 // answers on its port (the caller reads it with receiveMessageOnPort; see node-transport.ts).
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { singleThreadBackend } from '../index.js';
 import type { KernelVariant } from '../module.js';
-import { runJob, type Job } from './job.js';
+import { singleThreadBackend } from '../single.js';
+import { runJob } from './job.js';
+import type { Job } from './protocol.js';
 
 const { port, flag, variant } = workerData as { port: MessagePort; flag: Int32Array; variant: KernelVariant };
 // Untracked saves: their handles live in the calling thread, which sends the releases.

@@ -5,26 +5,14 @@ import type {
   SequenceGrads,
   SequenceTrace,
 } from '../../types.js';
+import type { Chunk, Rows } from './plan.js';
 
-/**
- * Splitting one pass across threads by batch rows: sequences are independent, so each
- * thread runs the whole time loop on its own rows with no per-step synchronisation. Forward
- * values are bit-identical to one thread; weight gradients are sums of per-chunk parts.
- */
-export interface Chunk {
-  readonly b0: number;
-  readonly b1: number;
-}
-
-/** Near-equal contiguous row ranges. */
-export function chunksOf(B: number, n: number): Chunk[] {
-  const out: Chunk[] = [];
-  for (let i = 0; i < n; i++) out.push({ b0: Math.floor((i * B) / n), b1: Math.floor(((i + 1) * B) / n) });
-  return out;
-}
+// Splitting one pass across threads by batch rows: sequences are independent, so each
+// thread runs the whole time loop on its own rows with no per-step synchronisation. Forward
+// values are bit-identical to one thread; weight gradients are sums of per-chunk parts.
 
 /** Rows b0..b1 of a time-major [T, B, w] array, as [T, b1 - b0, w]. */
-export function gather(src: Float32Array, T: number, B: number, w: number, c: Chunk): Float32Array {
+export function gather(src: Float32Array, T: number, B: number, w: number, c: Rows): Float32Array {
   const n = c.b1 - c.b0;
   const out = new Float32Array(T * n * w);
   for (let t = 0; t < T; t++) out.set(src.subarray((t * B + c.b0) * w, (t * B + c.b1) * w), t * n * w);
@@ -32,12 +20,13 @@ export function gather(src: Float32Array, T: number, B: number, w: number, c: Ch
 }
 
 /** Writes [T, b1 - b0, w] back into rows b0..b1 of [T, B, w]. */
-export function scatter(part: Float32Array, dst: Float32Array, T: number, B: number, w: number, c: Chunk): void {
+export function scatter(part: Float32Array, dst: Float32Array, T: number, B: number, w: number, c: Rows): void {
   const n = c.b1 - c.b0;
   for (let t = 0; t < T; t++) dst.set(part.subarray(t * n * w, (t + 1) * n * w), (t * B + c.b0) * w);
 }
 
-export function chunkForwardArgs(a: SequenceForwardArgs, c: Chunk): SequenceForwardArgs {
+/** The forward arguments of rows b0..b1 alone (fresh arrays, to be sent to a worker). */
+export function chunkForwardArgs(a: SequenceForwardArgs, c: Rows): SequenceForwardArgs {
   const { T, B, I, H, P } = a.dims;
   return {
     ...a,
@@ -57,6 +46,7 @@ export function chunkForwardArgs(a: SequenceForwardArgs, c: Chunk): SequenceForw
   };
 }
 
+/** One chunk of a split pass: its rows and thread, the arguments it ran with, and its result. */
 export interface ChunkPass {
   readonly chunk: Chunk;
   readonly args: SequenceForwardArgs;
@@ -65,7 +55,7 @@ export interface ChunkPass {
 
 /**
  * A split pass's saved state: its chunks, each with the handle of the thread that ran it
- * (chunk 0 this one, chunk i worker i - 1 of `pool`), whose backward must run there too.
+ * (`chunk.worker` of `pool`, or the caller), whose backward must run there too.
  */
 export interface SplitSaved {
   readonly parts: ChunkPass[];
@@ -104,12 +94,13 @@ const EMPTY = new Float32Array(0);
 const empty = (a: Float32Array | null): Float32Array | null => (a ? EMPTY : null);
 
 /**
- * A chunk's backward arguments. `remote`: for a worker, which holds the x and weights of
- * its forward in its saved state, so only their presence goes (not 5 MB of copies).
+ * A chunk's backward arguments. A worker holds the x and weights of its forward in its
+ * saved state, so only their presence goes to it (not 5 MB of copies).
  */
-export function chunkBackwardArgs(b: SequenceBackwardArgs, part: ChunkPass, remote: boolean): SequenceBackwardArgs {
+export function chunkBackwardArgs(b: SequenceBackwardArgs, part: ChunkPass): SequenceBackwardArgs {
   const { T, B, H, P } = b.forward.dims;
   const c = part.chunk;
+  const remote = c.worker !== null;
   const fa = part.args;
   const w = fa.weights;
   return {
@@ -136,7 +127,7 @@ const sum = (xs: (Float32Array | null)[]): Float32Array | null => {
   return out;
 };
 
-/** Joins per-chunk gradients: row-wise ones scattered, weight gradients summed. */
+/** Joins per-chunk gradients (grads[i] of parts[i]): row-wise ones scattered, weight gradients summed. */
 export function mergeBackward(b: SequenceBackwardArgs, parts: ChunkPass[], grads: SequenceGrads[]): SequenceGrads {
   const { T, B, I, H, P } = b.forward.dims;
   const dx = new Float32Array(T * B * I);
