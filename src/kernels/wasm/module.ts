@@ -28,10 +28,19 @@ export interface KernelExports {
   ): void;
 }
 
+/**
+ * The part of a `WebAssembly.Memory` recur uses, declared here so that recur's typings compile
+ * in projects without the DOM lib (which is where TypeScript declares `WebAssembly`).
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(deltaPages: number): number;
+}
+
 /** A compiled module with its memory. */
 export interface KernelInstance {
   readonly exports: KernelExports;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly variant: KernelVariant;
 }
 
@@ -151,19 +160,20 @@ export interface SharedKernelExports {
 export const SHARED_MAX_PAGES = 16384;
 
 /** A memory the threads of a hidden-unit split share (each instantiates the shared build on it). */
-export function sharedMemory(): WebAssembly.Memory {
+export function sharedMemory(): WasmMemory {
   return new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
 }
 
 const sharedModules = new Map<KernelVariant, WebAssembly.Module>();
 
 /** The shared build of `variant` on `memory`, synchronously (its compiled module is kept). */
-export function loadSharedKernels(memory: WebAssembly.Memory, variant: KernelVariant): SharedKernelExports {
+export function loadSharedKernels(memory: WasmMemory, variant: KernelVariant): SharedKernelExports {
   let module = sharedModules.get(variant);
   if (!module) {
     if (variant === 'relaxed' && !relaxedValidates()) throw new RecurError('E_WASM', 'the relaxed-SIMD kernels do not validate in this thread');
     module = new WebAssembly.Module(decode(variant === 'relaxed' ? sharedRelaxedWasmBase64 : sharedWasmBase64));
     sharedModules.set(variant, module);
   }
-  return instanceOn(module, memory).exports as unknown as SharedKernelExports;
+  // A WasmMemory handed in is always a real WebAssembly.Memory (sharedMemory made it).
+  return instanceOn(module, memory as WebAssembly.Memory).exports as unknown as SharedKernelExports;
 }

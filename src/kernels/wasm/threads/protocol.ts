@@ -2,13 +2,13 @@
 // and the channel a pool reaches one worker through.
 import type { SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, SequenceGrads } from '../../types.js';
 import type { UnitsCall } from '../calls.js';
-import type { KernelVariant } from '../module.js';
+import type { KernelVariant, WasmMemory } from '../module.js';
 
 /** A worker's part of a pass split by hidden units: the team's shared memory and its kernel call. */
 export interface UnitsJob {
   /** Which team's memory (a worker instantiates the shared build once per team). */
   readonly team: number;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly variant: KernelVariant;
   readonly call: UnitsCall;
 }
