@@ -167,8 +167,8 @@ function allocatableSize(shape: readonly number[]): number {
 /**
  * Reverse-mode sweep from `root`: collect the nodes that lead to it, order them so each
  * runs after every node that consumes its outputs, seed the root's gradient and run the
- * backward closures. Gradients accumulate into `.grad` (as in PyTorch), so call
- * `zeroGrad` between steps.
+ * backward closures. Leaves' gradients accumulate into `.grad` (as in PyTorch), so call
+ * `zeroGrad` between steps; intermediate tensors hold the gradient of the latest sweep.
  */
 export function runBackward(root: Tensor, grad?: Tensor | Float32Array): void {
   if (!root.requiresGrad) {
@@ -185,11 +185,16 @@ export function runBackward(root: Tensor, grad?: Tensor | Float32Array): void {
   if (seed !== null && seed.length !== root.size) {
     throw new ShapeError(`backward: gradient has ${seed.length} elements, the tensor has ${root.size}`);
   }
+  const order = topologicalOrder(root);
+  // An intermediate tensor's gradient belongs to one sweep: cleared here, so that a second
+  // backward through a shared part of a graph (two losses on one hidden state) adds only its
+  // own contribution, as PyTorch's retain_graph does. Leaves keep accumulating.
+  for (const node of order) for (const out of node.outputs) out.grad = null;
   const g = gradBuffer(root);
   if (seed === null) g[0]! += 1;
   else for (let i = 0; i < g.length; i++) g[i]! += seed[i]!;
 
-  for (const node of topologicalOrder(root)) node.backward();
+  for (const node of order) node.backward();
 }
 
 /** Nodes reachable from `root`, consumers before producers (iterative DFS: graphs can be deep). */
