@@ -1,6 +1,6 @@
 // Writes BENCHMARKS.md and results.json from one run's results.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, platform, release, arch, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { kernelVariant } from '../src/kernels/wasm/module.js';
 import { ceilingMarkdown, type Ceiling } from './ceiling.js';
 import { AGREEMENT_TOLERANCE, peerBest, recurBest, type AgreementRow, type TargetResult } from './analysis.js';
+import { renderBrowserSection, withBrowserSection, type BrowserResults } from './browser/report.js';
 import { systemLabel, type Measurement, type Workload, type WorkloadId } from './workloads.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,6 +90,7 @@ const PACKAGES = [
   '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm',
   'onnxruntime-node',
+  'onnxruntime-web',
   'brain.js',
   'tsx',
 ];
@@ -102,7 +104,9 @@ export function packageVersions(): Record<string, string> {
     try {
       out[p] = (require(`${p}/package.json`) as { version: string }).version;
     } catch {
-      out[p] = 'not installed';
+      // Some packages (onnxruntime-web) do not export their package.json.
+      const file = join(ROOT, 'node_modules', p, 'package.json');
+      out[p] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'not installed';
     }
   }
   return out;
@@ -113,6 +117,8 @@ export const PEER_NOTES: Record<string, string> = {
   recur:
     "recur's own layers (`lstm`/`gru`/`rnn` from src/, seed 42) through `layer.forward(x)` under `noGrad` (W1, W2, W4-W6), " +
     '`layer.step(x, state)` 100 times (W1s), and forward + `Linear` head + `mse` + `backward()` + `adam().step()` (W3). ' +
+    'W7: `layer.zeroGrad()`, `mse(layer.forward(x).output, target).backward()` on one step of batch 1; W8: the W1s loop with gradients ' +
+    "enabled (the default); both also under `noGrad` as a reference ('recur wasm noGrad': W7 forward only, W8 = W1s). " +
     "One process per kernel backend: 'wasm' (the WebAssembly SIMD kernels, at 1 and 2 threads when the backend has `setThreads`) " +
     "and 'js' (the TypeScript reference, 3 repetitions after a small-shape warm-up on the large workloads).",
   'onnxruntime-node':
@@ -135,10 +141,14 @@ export const PEER_NOTES: Record<string, string> = {
     'RMSProp-like rule on next-step prediction rather than one Adam step on a batch, so it is not the same training step. ' +
     'Its own random weights (not comparable outputs).',
   pytorch:
-    'PyTorch CPU via python3 (bench/peers/pytorch_bench.py), `torch.set_num_threads(1)` and `(2)` in separate subprocesses, W2 ' +
-    "(nn.LSTM under no_grad, loaded with recur's weights and input, passed as raw float32 files) and W3 (nn.LSTM + nn.Linear, " +
-    "mse_loss, Adam; PyTorch's default initialisation). Timed with time.perf_counter, same warm-up and repetition rules. Recorded as not installed " +
-    'when no python3 can `import torch`.',
+    'PyTorch CPU via python3 (bench/peers/pytorch_bench.py), each thread setting in its own subprocess. First the BLAS it loads is read from ' +
+    "the process's /proc/self/maps (Versions: pytorch.blas); a reference/generic BLAS is refused, not reported (Debian's python3-torch uses " +
+    'whatever libblas.so.3 the system has: install `libopenblas0-pthread`). Threads are never oversubscribed: 1T = `torch.set_num_threads(1)` ' +
+    'with OPENBLAS_NUM_THREADS=1; 2T = the better of torch 2 × OpenBLAS 1 and torch 1 × OpenBLAS 2 (both medians in the note). ' +
+    "W2 (nn.LSTM under no_grad, loaded with recur's weights and input, passed as raw float32 files), W3 (nn.LSTM + nn.Linear, " +
+    "mse_loss, Adam; PyTorch's default initialisation), W7 (zero_grad, nn.LSTM on one step, mse_loss, backward) and W8 (100 one-step calls " +
+    "carrying (h, c), gradients enabled, recur's weights), with W7/W8 also under torch.no_grad() as a reference ('pytorch no_grad'). " +
+    'Timed with time.perf_counter, same warm-up and repetition rules. Recorded as not installed when no python3 can `import torch`.',
 };
 
 const fmtMs = (ms: number): string => (ms >= 1000 ? ms.toFixed(0) : ms >= 100 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
@@ -164,7 +174,7 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
   const systems = systemsOf(r.measurements);
   const find = (label: string, id: WorkloadId): Measurement | undefined => r.measurements.find((m) => systemLabel(m) === label && m.workload === id);
   // recur's figures the ratios are taken against: the fast backend when it ran, else the reference.
-  const recurRefs = systems.filter((s) => s.startsWith('recur ') && !s.startsWith('recur js'));
+  const recurRefs = systems.filter((s) => s.startsWith('recur ') && !s.startsWith('recur js') && !s.includes(' noGrad '));
   const refs = recurRefs.length > 0 ? recurRefs : systems.filter((s) => s.startsWith('recur '));
 
   out.push('# Benchmarks', '');
@@ -174,6 +184,14 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
     '',
   );
   if (r.quick) out.push('> **Quick mode**: tiny shapes for smoke testing; these figures say nothing about performance.', '');
+  const load = Math.max(...r.machine.loadAverageStart, ...(r.machine.loadAverageEnd ?? []));
+  if (load > r.machine.cores) {
+    out.push(
+      `> **Busy machine**: the load average reached ${load} on ${r.machine.cores} cores during this run (other work shared them), so absolute times are ` +
+        'inflated, two-thread figures most; compare ratios of figures from the same rounds.',
+      '',
+    );
+  }
 
   out.push('## Machine', '');
   const m = r.machine;
@@ -233,8 +251,8 @@ export function renderMarkdown(r: BenchResults, jsonPath: string): string {
 
   out.push('## Output agreement', '');
   out.push(
-    `Each peer that loads recur's weights (onnxruntime-node on recur's ONNX export; tfjs for LSTM and RNN; PyTorch for W2) returns 32 output values ` +
-      `spread over the whole output (W1s: the last step), compared with recur's; they must agree within ${AGREEMENT_TOLERANCE} for the ` +
+    `Each peer that loads recur's weights (onnxruntime-node on recur's ONNX export; tfjs for LSTM and RNN; PyTorch for W2 and W8) returns 32 output values ` +
+      `spread over the whole output (W1s, W8: the last step), compared with recur's; they must agree within ${AGREEMENT_TOLERANCE} for the ` +
       'benchmark to compare the same computation.',
     '',
   );
@@ -281,7 +299,12 @@ export function writeReport(r: BenchResults, markdownPath: string, jsonPath: str
   mkdirSync(dirname(jsonPath), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(r, null, 2) + '\n');
   const shown = relative(dirname(markdownPath), jsonPath);
-  writeFileSync(markdownPath, renderMarkdown(r, shown.startsWith('..') ? jsonPath : shown) + '\n');
+  let md = renderMarkdown(r, shown.startsWith('..') ? jsonPath : shown) + '\n';
+  // Keep the in-browser table (written by `npm run bench:browser`) across runs of this bench
+  // into the repository's BENCHMARKS.md (not into partial reports written elsewhere with --out).
+  const browser = join(ROOT, 'bench', 'browser-results.json');
+  if (!r.quick && resolve(markdownPath) === join(ROOT, 'BENCHMARKS.md') && existsSync(browser)) md = withBrowserSection(md, renderBrowserSection(JSON.parse(readFileSync(browser, 'utf8')) as BrowserResults));
+  writeFileSync(markdownPath, md);
 }
 
 /** The variants' speed table as measured in docs/variants.md (empty if the file moved). */

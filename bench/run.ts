@@ -16,7 +16,7 @@ import { agreement, evaluateTargets } from './analysis.js';
 import { measureCeiling } from './ceiling.js';
 import { errorText, parseLine, type PlannedSystem } from './harness.js';
 import { machineInfo, packageVersions, writeReport, type BenchResults, type JobRecord } from './report.js';
-import { flops, FLOP_FORMULA, selectWorkloads, WORKLOADS, type Measurement, type PeerConfig, type WorkloadId } from './workloads.js';
+import { flops, FLOP_FORMULA, GRAD_WORKLOADS, selectWorkloads, WORKLOADS, type Measurement, type PeerConfig, type WorkloadId } from './workloads.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '..');
@@ -30,15 +30,17 @@ export interface Job {
   label: { peer: string; variant: string };
   timeoutMs: number;
   quickTimeoutMs: number;
+  /** Runs the autograd workloads (GRAD_WORKLOADS: W7, W8); the others skip them. */
+  grad?: boolean;
 }
 
 /** In run order: recur first, the slow JS-only peers last. */
 export const JOBS: readonly Job[] = [
-  { id: 'recur-wasm', peer: 'recur', variant: 'wasm', label: { peer: 'recur', variant: 'wasm' }, timeoutMs: 120_000, quickTimeoutMs: 60_000 },
+  { id: 'recur-wasm', peer: 'recur', variant: 'wasm', label: { peer: 'recur', variant: 'wasm' }, timeoutMs: 150_000, quickTimeoutMs: 60_000, grad: true },
   { id: 'onnxruntime', peer: 'onnxruntime', variant: '', label: { peer: 'onnxruntime-node', variant: '' }, timeoutMs: 120_000, quickTimeoutMs: 60_000 },
   { id: 'tfjs-wasm', peer: 'tfjs', variant: 'wasm', label: { peer: 'tfjs', variant: 'wasm' }, timeoutMs: 150_000, quickTimeoutMs: 60_000 },
-  { id: 'pytorch', peer: 'pytorch', variant: '', label: { peer: 'pytorch', variant: '' }, timeoutMs: 150_000, quickTimeoutMs: 60_000 },
-  { id: 'recur-js', peer: 'recur', variant: 'js', label: { peer: 'recur', variant: 'js' }, timeoutMs: 120_000, quickTimeoutMs: 60_000 },
+  { id: 'pytorch', peer: 'pytorch', variant: '', label: { peer: 'pytorch', variant: '' }, timeoutMs: 300_000, quickTimeoutMs: 90_000, grad: true },
+  { id: 'recur-js', peer: 'recur', variant: 'js', label: { peer: 'recur', variant: 'js' }, timeoutMs: 150_000, quickTimeoutMs: 60_000, grad: true },
   { id: 'brainjs', peer: 'brainjs', variant: '', label: { peer: 'brain.js', variant: '' }, timeoutMs: 120_000, quickTimeoutMs: 60_000 },
   { id: 'tfjs-cpu', peer: 'tfjs', variant: 'cpu', label: { peer: 'tfjs', variant: 'cpu' }, timeoutMs: 330_000, quickTimeoutMs: 60_000 },
 ];
@@ -180,7 +182,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const found: Measurement[] = [];
     for (const job of these) {
       log(`${job.id}: running, round ${round} of ${rounds} (limit ${(options.quick ? job.quickTimeoutMs : job.timeoutMs) / 1000} s)`);
-      const out = await runJob(job, config, log);
+      const jobConfig = job.grad ? config : { ...config, workloads: config.workloads.filter((id) => !GRAD_WORKLOADS.includes(id)) };
+      if (jobConfig.workloads.length === 0) continue;
+      const out = await runJob(job, jobConfig, log);
       found.push(...out.measurements);
       Object.assign(info, out.info);
       records.push(out.record);

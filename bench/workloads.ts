@@ -1,10 +1,15 @@
-// Shared definitions of the benchmark workloads (W1..W6), their FLOP counts, the deterministic
+// Shared definitions of the benchmark workloads (W1..W8), their FLOP counts, the deterministic
 // inputs every peer gets, and the result records the peers emit.
 
-export type WorkloadId = 'W1' | 'W1s' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
+export type WorkloadId = 'W1' | 'W1s' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W8';
 export type CellKind = 'lstm' | 'gru' | 'rnn';
-/** forward: one call over the whole sequence; steps: `seq` single-step calls carrying the state; train: one optimiser step. */
-export type WorkloadKind = 'forward' | 'steps' | 'train';
+/**
+ * forward: one call over the whole sequence; steps: `seq` single-step calls carrying the state;
+ * train: one optimiser step; backward: forward + MSE + backward with gradients on (no optimiser),
+ * the cost of one small differentiable call; steps-grad: `steps` with gradients enabled (the
+ * default), so every call records the autograd graph.
+ */
+export type WorkloadKind = 'forward' | 'steps' | 'train' | 'backward' | 'steps-grad';
 
 export interface Workload {
   readonly id: WorkloadId;
@@ -56,7 +61,15 @@ export const WORKLOADS: readonly Workload[] = [
     numLayers: 2,
     bidirectional: true,
   }),
+  w('W7', 'LSTM 64→256, batch 1, one time step: forward + MSE + backward (a small differentiable call)', 'lstm', 'backward', {
+    batch: 1,
+    seq: 1,
+  }),
+  w('W8', 'LSTM 64→256, batch 1, 100 single-step calls carrying the state, gradients enabled', 'lstm', 'steps-grad', { batch: 1 }),
 ];
+
+/** Workloads about the per-call cost of autograd: only recur and PyTorch run them. */
+export const GRAD_WORKLOADS: readonly WorkloadId[] = ['W7', 'W8'];
 
 /** Tiny versions of the same workloads for `bench:quick` and the smoke test (seconds in all). */
 export const QUICK_WORKLOADS: readonly Workload[] = WORKLOADS.map((x) => ({
@@ -64,7 +77,7 @@ export const QUICK_WORKLOADS: readonly Workload[] = WORKLOADS.map((x) => ({
   inputSize: 8,
   hiddenSize: x.numLayers > 1 ? 8 : 16,
   batch: x.batch === 1 ? 1 : 4,
-  seq: 6,
+  seq: x.seq === 1 ? 1 : 6,
   headOut: x.headOut > 0 ? 8 : 0,
 }));
 
@@ -79,7 +92,8 @@ export function gateCount(cell: CellKind): number {
  * gate non-linearities, biases and element-wise maths are ignored.
  * Training (W3) = 3 × (recurrent forward + head forward 2·T·B·H·O): forward plus the two
  * products of the backward pass (input and weight gradients); loss and Adam update ignored.
- * W1s counts the same as W1 (100 steps of batch 1).
+ * W1s and W8 count the same as W1 (100 steps of batch 1); W7 (forward + backward, no head)
+ * = 3 × forward.
  */
 export function flops(wl: Workload): number {
   const G = gateCount(wl.cell);
@@ -90,6 +104,7 @@ export function flops(wl: Workload): number {
     const inSize = l === 0 ? wl.inputSize : D * H;
     fwd += D * wl.seq * wl.batch * 2 * G * H * (inSize + H);
   }
+  if (wl.kind === 'backward') return 3 * fwd;
   if (wl.kind !== 'train') return fwd;
   const head = 2 * wl.seq * wl.batch * H * wl.headOut;
   return 3 * (fwd + head);
@@ -115,9 +130,9 @@ export function makeInput(wl: Workload): Float32Array {
   return uniform(wl.seq * wl.batch * wl.inputSize, 1234);
 }
 
-/** The regression target of the training workload, time-major [seq, batch, headOut]. */
+/** The regression target of the training workload, time-major [seq, batch, headOut] (W7, no head: [seq, batch, hidden]). */
 export function makeTarget(wl: Workload): Float32Array {
-  return uniform(wl.seq * wl.batch * wl.headOut, 4321);
+  return uniform(wl.seq * wl.batch * (wl.headOut || wl.hiddenSize), 4321);
 }
 
 /** Seed of the recur layer whose weights every peer that can take weights loads. */

@@ -81,7 +81,7 @@ describe('bench:quick', () => {
     assert.equal(onDisk.quick, true);
     assert.deepEqual(
       onDisk.workloads.map((w) => w.id),
-      ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6'],
+      ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8'],
     );
     assert.ok(onDisk.machine.cores >= 1 && onDisk.machine.cpuModel.length > 0 && onDisk.machine.node.startsWith('v'));
     assert.ok(onDisk.versions['onnxruntime-node'] && onDisk.versions['recur']);
@@ -101,8 +101,12 @@ describe('bench:quick', () => {
       else assert.ok(m.note && m.note.length > 0, `${m.peer} ${m.workload} ${m.status} without a note`);
     }
     const js = results.measurements.filter((m) => m.peer === 'recur' && m.variant === 'js');
-    assert.equal(js.length, 7);
+    assert.equal(js.length, 9);
     assert.ok(js.every((m) => m.status === 'ok'));
+    // The autograd workloads run on recur (with a noGrad reference) and PyTorch only.
+    const noGrad = results.measurements.filter((m) => m.variant === 'wasm noGrad');
+    assert.deepEqual([...new Set(noGrad.map((m) => m.workload))].sort(), ['W7', 'W8']);
+    assert.ok(!results.measurements.some((m) => m.peer === 'onnxruntime-node' && (m.workload === 'W7' || m.workload === 'W8')));
     const ortW3 = results.measurements.filter((m) => m.peer === 'onnxruntime-node' && m.workload === 'W3');
     assert.ok(ortW3.length === 2 && ortW3.every((m) => m.status === 'n/a'));
   });
@@ -120,7 +124,7 @@ describe('bench:quick', () => {
     for (const heading of ['# Benchmarks', '## Machine', '## Versions', '## Summary', '## Targets', '## Ceiling', '## Output agreement', '## What each peer measured', '## Method']) {
       assert.ok(text.includes(heading), heading);
     }
-    for (const id of ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6']) assert.ok(text.includes(`## ${id}: `), id);
+    for (const id of ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8']) assert.ok(text.includes(`## ${id}: `), id);
     assert.ok(text.includes('Quick mode'));
   });
 
