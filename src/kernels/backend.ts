@@ -5,6 +5,7 @@ import { OptionError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 import type { Backend } from './types.js';
 import { wasmBackendAsync, wasmBackendSync, type WasmBackend } from './wasm/index.js';
+import { setWasmPaths, type WasmPaths } from './wasm/kernel-files.js';
 
 const registered = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
 /** Backends that load on first request by name. */
@@ -61,15 +62,29 @@ export function listBackends(): string[] {
 
 let pending: Promise<WasmBackend | null> | null = null;
 
+/** Options of `initWasmBackend`. */
+export interface WasmInitOptions {
+  /**
+   * Where browsers fetch the kernels' .wasm files: a folder URL ending in '/' (e.g. a CDN
+   * copy of recur-nn's `dist/kernels/wasm/generated/`), or a URL per file name. Default:
+   * beside recur's module, where bundlers (Vite, webpack) emit them.
+   */
+  wasmPaths?: WasmPaths;
+}
+
 /**
- * Compiles the WASM SIMD kernels asynchronously (what browsers require on the main thread),
- * registers them as 'wasm' and makes them the default unless a backend was already chosen
- * or RECUR_BACKEND=js. Resolves to the backend, or null where SIMD is unavailable.
+ * Compiles the WASM SIMD kernels asynchronously (in browsers: fetches the .wasm file with
+ * streaming compilation), registers them as 'wasm' and makes them the default unless a
+ * backend was already chosen or RECUR_BACKEND=js. Resolves to the backend, or null where SIMD
+ * is unavailable. Browsers run the JavaScript reference until it resolves; Node has the
+ * kernels from the start. `wasmPaths` counts on the first call only.
  *
  * @example
  * await initWasmBackend();   // once, before the first forward pass in a page
+ * await initWasmBackend({ wasmPaths: 'https://cdn.jsdelivr.net/npm/recur-nn@0.1.0/dist/kernels/wasm/generated/' });
  */
-export function initWasmBackend(): Promise<WasmBackend | null> {
+export function initWasmBackend(options: WasmInitOptions = {}): Promise<WasmBackend | null> {
+  if (!pending && options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
   pending ??= wasmBackendAsync().then((wasm) => {
     if (wasm) {
       registerBackend(wasm);
@@ -77,10 +92,12 @@ export function initWasmBackend(): Promise<WasmBackend | null> {
     }
     return wasm;
   });
+  // A failed load (e.g. wasmPaths pointing nowhere) may be retried.
+  pending.catch(() => (pending = null));
   return pending;
 }
 
 /** Resolves once the fastest available backend is in place (alias of `initWasmBackend`). */
-export async function ready(): Promise<void> {
-  await initWasmBackend();
+export async function ready(options: WasmInitOptions = {}): Promise<void> {
+  await initWasmBackend(options);
 }

@@ -237,13 +237,20 @@ export interface StepKernelOptions {
   readonly weights: SequenceWeights;
 }
 
-/** One recurrent step on weights prepared once (inference only; no allocation per call). */
+/** One recurrent step on weights prepared once (no allocation per call; `stepSaved` for gradients). */
 export interface StepKernel {
   /**
    * x [batch, inputSize], h [batch, outSize], c [batch, hidden] (LSTM, else null) -> the new
    * state in hOut (also the step's output) and cOut. Outputs may alias the inputs.
    */
   step(x: Float32Array, h: Float32Array, c: Float32Array | null, hOut: Float32Array, cOut: Float32Array | null): void;
+  /**
+   * `step` that also keeps what a backward pass reads (gradients enabled): returns the `saved`
+   * of the T = 1 `sequenceForward` result this step equals, for the same backend's
+   * `sequenceBackward`. It is held in JS arrays, freed as soon as nothing reaches it (or by
+   * its backward), so a long loop never grows kernel memory. Absent where unsupported.
+   */
+  stepSaved?(x: Float32Array, h: Float32Array, c: Float32Array | null, hOut: Float32Array, cOut: Float32Array | null): unknown;
   /** Re-reads the weights after they changed (an optimiser step, loadStateDict). */
   refresh(): void;
   /** Frees the kernel's memory; the kernel must not be used afterwards. */

@@ -2,9 +2,12 @@
 // pass at 2 threads runs on nested Web Workers and matches 1 thread (forward bit-identical,
 // gradients up to float32 summation order); without isolation, on a page's main thread and
 // when the pool's worker fails to load, it quietly stays on one thread with the same numbers.
+// The kernels arrive as .wasm files (the pool's worker gets the page's compiled modules and
+// carries no copy), from `wasmPaths` when set, and from the inline copies when the files are
+// missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -16,6 +19,9 @@ import type { Comparison, PageResult, ThreadRun, WorkerReport } from './threads-
 const tmp = mkdtempSync(join(tmpdir(), 'recur-threads-'));
 const site = join(tmp, 'site');
 const broken = join(tmp, 'broken');
+const noWasm = join(tmp, 'no-wasm');
+const cdn = join(tmp, 'cdn');
+const KERNEL_FILE = /^((?:kernels|shared)-(?:relaxed|simd128))-.+\.wasm$/;
 let browser: Browser;
 let closeBrowser: () => Promise<void> = async () => {};
 const servers: StaticServer[] = [];
@@ -28,6 +34,20 @@ before(async () => {
   const workerFiles = readdirSync(join(broken, 'assets')).filter((f) => f.startsWith('web-worker'));
   assert.equal(workerFiles.length, 1, 'Vite emitted the pool worker as its own file');
   rmSync(join(broken, 'assets', workerFiles[0]!));
+  // The pool's worker carries no kernels ('AGFzbQ' is base64 of the WASM magic), and Vite
+  // emitted the four builds as files.
+  assert.doesNotMatch(readFileSync(join(site, 'assets', workerFiles[0]!), 'utf8'), /AGFzbQ/);
+  const wasmFiles = readdirSync(join(site, 'assets')).filter((f) => KERNEL_FILE.test(f));
+  assert.equal(wasmFiles.length, 4, `the kernel files: ${wasmFiles.join(', ')}`);
+  // The same page without the .wasm files (the inline copies load instead), and with them
+  // under /cdn/ by their plain names (the page is given ?wasmPaths=/cdn/).
+  cpSync(site, noWasm, { recursive: true });
+  cpSync(site, cdn, { recursive: true });
+  mkdirSync(join(cdn, 'cdn'));
+  for (const f of wasmFiles) {
+    rmSync(join(noWasm, 'assets', f));
+    renameSync(join(cdn, 'assets', f), join(cdn, 'cdn', `${KERNEL_FILE.exec(f)![1]}.wasm`));
+  }
   ({ browser, close: closeBrowser } = await launch());
 });
 after(async () => {
@@ -36,17 +56,32 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function runPage(root: string, isolate: boolean): Promise<{ result: PageResult; errors: string[] }> {
+interface PageRun {
+  result: PageResult;
+  errors: string[];
+  /** Every response (the page's and its workers'): path and status. */
+  responses: { path: string; status: number }[];
+}
+
+async function runPage(root: string, isolate: boolean, query = ''): Promise<PageRun> {
   const server = await startStaticServer({ root, isolate });
   servers.push(server);
   const page = await browser.newPage();
   const errors: string[] = [];
+  const responses: PageRun['responses'] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  page.on('response', (r) => responses.push({ path: new URL(r.url()).pathname, status: r.status() }));
+  await page.goto(server.url + query);
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
   const result = await page.evaluate(() => (window as unknown as { recurResult: PageResult }).recurResult);
   await page.close();
-  return { result, errors };
+  return { result, errors, responses };
+}
+
+/** The kernel files fetched (status 200) and the inline copies' chunks loaded. */
+function kernelSources(responses: PageRun['responses']): { wasm: string[]; inline: string[] } {
+  const ok = responses.filter((r) => r.status === 200).map((r) => r.path);
+  return { wasm: ok.filter((p) => p.endsWith('.wasm')), inline: ok.filter((p) => /\/inline-[^/]*\.js$/.test(p)) };
 }
 
 const worker = (r: PageResult): WorkerReport => {
@@ -69,8 +104,8 @@ function assertSameAsOneThread(what: string, run: ThreadRun, gradTol: number): v
   for (const [key, c] of Object.entries(run.grads)) assert.ok(c.relError <= gradTol, `${what} ${key}: rel. error ${c.relError} > ${gradTol}`);
 }
 
-test('a cross-origin-isolated page: 2 threads run on nested workers and match 1 thread', async () => {
-  const { result, errors } = await runPage(site, true);
+/** An isolated page's worker: 2 threads split both ways and match 1 thread; the main thread stays on 1. */
+function assertTwoThreads(result: PageResult): WorkerReport {
   const w = worker(result);
   assert.equal(w.isolated, true, 'the page is cross-origin isolated');
   assert.equal(w.sharedMemory, true);
@@ -85,10 +120,38 @@ test('a cross-origin-isolated page: 2 threads run on nested workers and match 1 
     assert.ok(run.split, `run ${i}: the pass was split across the workers`);
     assertSameAsOneThread(`run ${i}`, run, 1e-5);
   }
-  console.log(`# LSTM T48 B32 I64 H128 forward+backward in a browser worker: 1 thread ${w.msOneThread.toFixed(1)} ms, 2 threads ${w.runs.map((r) => r.ms.toFixed(1)).join(' / ')} ms`);
   // On the page's main thread (which may not block) setThreads(2) runs on one thread.
   assert.ok(result.ok);
   assert.deepEqual(result.main, { threads: 2, started: 1, liveWorkers: 0, split: false, identical: true });
+  return w;
+}
+
+test('a cross-origin-isolated page: 2 threads run on nested workers and match 1 thread', async () => {
+  const { result, errors, responses } = await runPage(site, true);
+  const w = assertTwoThreads(result);
+  console.log(`# LSTM T48 B32 I64 H128 forward+backward in a browser worker: 1 thread ${w.msOneThread.toFixed(1)} ms, 2 threads ${w.runs.map((r) => r.ms.toFixed(1)).join(' / ')} ms`);
+  // The kernels came as files (the kernels and the shared build of the hidden-unit split), not inline.
+  const { wasm, inline } = kernelSources(responses);
+  assert.deepEqual([...new Set(wasm.map((p) => KERNEL_FILE.exec(p.split('/').pop()!)?.[1]?.split('-')[0]))].sort(), ['kernels', 'shared'], wasm.join(', '));
+  assert.deepEqual(inline, []);
+  assert.deepEqual(errors, []);
+});
+
+test('without the .wasm files the inline copies load instead: the same 2-thread results', async () => {
+  const { result, errors, responses } = await runPage(noWasm, true);
+  assertTwoThreads(result);
+  const { wasm, inline } = kernelSources(responses);
+  assert.deepEqual(wasm, []);
+  assert.ok(inline.length >= 2, `the inline kernels and shared build were loaded: ${inline.join(', ')}`);
+  assert.deepEqual(errors, []);
+});
+
+test('wasmPaths: the .wasm files are fetched from the folder given (as from a CDN)', async () => {
+  const { result, errors, responses } = await runPage(cdn, true, '?wasmPaths=/cdn/');
+  assertTwoThreads(result);
+  const { wasm, inline } = kernelSources(responses);
+  assert.ok(wasm.length >= 2 && wasm.every((p) => /^\/cdn\/(kernels|shared)-(relaxed|simd128)\.wasm$/.test(p)), wasm.join(', '));
+  assert.deepEqual(inline, []);
   assert.deepEqual(errors, []);
 });
 

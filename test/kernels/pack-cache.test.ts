@@ -57,3 +57,29 @@ test('blocks in use by a call are never evicted; older ones go past the budget',
   const again = cache.reserve(a, 1, 6, 6, 20).block;
   assert.ok(!again.freed && !again.valid, 'an evicted entry is made anew, and packs before use');
 });
+
+test("backward's weight panels are reused while the saved bits are the cached ones, repacked after any edit", () => {
+  const wasm = singleThreadBackend()!;
+  const cache = wasm.packCache!;
+  const args = makeArgs({ mode: 'lstm', T: 3, B: 2, I: 3, H: 5, proj: 0, bias: true, lengths: false, reverse: false, seed: 9 });
+  const { T, B, P } = args.dims;
+  const dy = Float32Array.from({ length: T * B * P }, (_, i) => Math.cos(i));
+  const grads = () => wasm.sequenceBackward({ forward: args, result: wasm.sequenceForward(args), dy, dhN: null, dcN: null, stepGrads: false });
+  const reference = () => jsBackend.sequenceBackward({ forward: args, result: jsBackend.sequenceForward(args), dy, dhN: null, dcN: null, stepGrads: false });
+  grads();
+  const { hits, misses } = cache;
+  const again = grads();
+  assert.equal(cache.misses, misses, 'nothing packed again: forward panels and both backward panels reused');
+  assert.equal(cache.hits - hits, 4);
+  assertClose('reused panels', again.dx, reference().dx, 1e-5);
+  for (const key of ['wIh', 'wHh'] as const) {
+    const w = args.weights[key];
+    w[0]! += 0.25;
+    const before = cache.misses;
+    const got = grads();
+    assert.equal(cache.misses - before, 2, `${key} edited: its forward and backward panels repacked`);
+    const want = reference();
+    assertClose(`${key} edited: dx`, got.dx, want.dx, 1e-5);
+    assertClose(`${key} edited: dh0`, got.dh0, want.dh0, 1e-5);
+  }
+});

@@ -77,3 +77,13 @@ test('independent inference passes share the threads out; saved passes go one at
   assert.deepEqual(planMany(both, { ...forced, threads: 1 }), { strategy: 'each' });
   assert.deepEqual(planMany(both, { ...forced, policy: DEFAULT_POLICY }), { strategy: 'each' }, 'too little work together');
 });
+
+test('small calls (one step, batch 1, hidden 256) stay on the calling thread at any thread count', () => {
+  for (const threads of [2, 3, 8]) {
+    for (const save of [true, false]) {
+      const ctx: PlanContext = { threads, policy: DEFAULT_POLICY, units: true };
+      const a = makeArgs(spec({ T: 1, B: 1, I: 64, H: 256 }), save, false);
+      assert.deepEqual(planPass(a, ctx), { strategy: 'single' }, `threads ${threads} save ${save}`);
+    }
+  }
+});

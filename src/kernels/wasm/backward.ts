@@ -4,7 +4,8 @@ import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
 import { callBackward, packedFloats } from './calls.js';
 import type { KernelExports } from './module.js';
-import { isSavedHandle, type SavedArrays, type SavedLayout, type SavedStore } from './saved.js';
+import type { PackCache } from './pack-cache.js';
+import { freedError, isHeldSave, isSavedHandle, type SavedArrays, type SavedLayout, type SavedStore, type WeightGens } from './saved.js';
 
 /**
  * BPTT on the WASM kernels. The time loop yields dL/d(pre-activations) of every step; the
@@ -12,13 +13,18 @@ import { isSavedHandle, type SavedArrays, type SavedLayout, type SavedStore } fr
  * T small ones, since padded steps have dA = 0 and add nothing. The x and weights are the
  * ones the forward saved (args.forward's arrays are not read: a worker gets them empty).
  */
-export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, args: SequenceBackwardArgs): SequenceGrads {
+export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, cache: PackCache | null, args: SequenceBackwardArgs): SequenceGrads {
   const fa = args.forward;
   const { mode, weights: w, reverse } = fa;
   const { T, B, I, H, P } = fa.dims;
-  if (!isSavedHandle(args.result.saved)) throw new RecurError('E_STATE', 'wasm backward: this result was not made by a wasm forward pass with saveForBackward');
-  // Resident parts are read where the forward wrote them; moved-out ones are copied back in.
-  const found = store.lookup(args.result.saved);
+  const saved = args.result.saved;
+  // Resident parts are read where the forward wrote them; moved-out and held ones are copied in.
+  let found: ({ layout: SavedLayout } | { arrays: SavedArrays }) & { gens: WeightGens | null };
+  if (isHeldSave(saved)) {
+    if (!saved.arrays) throw freedError();
+    found = { arrays: saved.arrays, gens: null };
+  } else if (isSavedHandle(saved)) found = store.lookup(saved);
+  else throw new RecurError('E_STATE', 'wasm backward: this result was not made by a wasm forward pass with saveForBackward');
   const at: SavedLayout | null = 'layout' in found ? found.layout : null;
   const arrays: SavedArrays | null = 'arrays' in found ? found.arrays : null;
   const G = gateCount(mode) * H;
@@ -27,6 +33,12 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   const gru = mode === 'gru';
   const gated = lstm || gru;
   const proj = lstm && w.wHr !== null;
+
+  // W_hh and W_ih as backward's operands, kept while the saved bits' generation is cached.
+  const gens = cache ? found.gens : null;
+  cache?.beginCall();
+  const whhT = gens ? cache!.derived(w.wHh, gens.wHh, P, 1, G, P) : null;
+  const wihB = gens ? cache!.derived(w.wIh, gens.wIh, I, 1, G, I) : null;
 
   arena.begin();
   const part = (key: keyof SavedLayout, floats: number, present: boolean): number => (!present ? 0 : at ? at[key] : arena.take(floats));
@@ -44,7 +56,7 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   const pSteps = args.stepGrads ? arena.take(TB * P) : 0;
   const pLens = fa.lengths ? arena.take(B) : 0;
   const pWhh = part('wHh', G * P, true);
-  const pWhhT = arena.take(packedFloats(G, P));
+  const pWhhT = whhT ? whhT.block.ptr : arena.take(packedFloats(G, P));
   const pWhr = part('wHr', P * H, proj);
   const pWhrT = proj ? arena.take(packedFloats(P, H)) : 0;
   const pDm = proj ? arena.take(B * H) : 0;
@@ -52,7 +64,7 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   const pDirect = gru ? arena.take(B * H) : 0;
   // After the loop.
   const pWih = part('wIh', G * I, true);
-  const pWihB = arena.take(packedFloats(G, I));
+  const pWihB = wihB ? wihB.block.ptr : arena.take(packedFloats(G, I));
   const pDx = arena.take(TB * I);
   const pX = part('x', TB * I, true);
   const pXP = arena.take(packedFloats(TB, I));
@@ -97,7 +109,8 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   if (hidMask) mem.set(hidMask.subarray(0, B * P), f(pHidMask));
 
   // (k, n) operands: dh_prev = dA W_hh (k over G), dm = dh W_hr (k over P).
-  k.pack(pWhh, P, 1, G, P, pWhhT);
+  if (!whhT?.ready) k.pack(pWhh, P, 1, G, P, pWhhT);
+  if (whhT && !whhT.ready) cache!.filled(whhT.block, gens!.wHh);
   if (proj) k.pack(pWhr, H, 1, P, H, pWhrT);
   callBackward(k, {
     mode, T, B, H, P, gates: pGates, hs: pHs, cs: pCs, hn: pHn, dy: pDy,
@@ -105,7 +118,8 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
     lengths: pLens, reverse, whhT: pWhhT, whrT: pWhrT, dm: pDm, dhp: pDhp, dDirect: pDirect, hiddenMask: pHidMask,
   });
   // dx = dXG W_ih; dW_ih = dXG^T x; dW_hh = dHG^T h_prev; dW_hr = dh^T m.
-  k.pack(pWih, I, 1, G, I, pWihB);
+  if (!wihB?.ready) k.pack(pWih, I, 1, G, I, pWihB);
+  if (wihB && !wihB.ready) cache!.filled(wihB.block, gens!.wIh);
   k.gemm(pDxg, G, TB, G, pWihB, I, pDx, I, 0, 0);
   if (inMask) k.maskRows(pDx, T, B, I, pInMask, pDx);
   k.transpose(pDxg, TB, G, pDxgT);

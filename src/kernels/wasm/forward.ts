@@ -111,6 +111,9 @@ export function wasmForward(
   const wihP = packed(cIh, pWih, 1, I, I, G, pWihP);
   k.gemm(pX, I, TB, I, wihP, G, pXg, G, pBias, 0);
   const whhP = packed(cHh, pWhh, 1, P, P, G, pWhhP);
+  // The saved weight copies are the bits of these generations: backward's panels of them
+  // are reused while the cache still holds them.
+  if (kept && cIh && cHh) kept.entry.gens = { wIh: cIh.block.gen, wHh: cHh.block.gen };
   const whrP = proj ? packed(cHr, pWhr, 1, H, H, P, pWhrP) : 0;
   callForward(k, {
     mode, T, B, H, P, xg: pXg, whhPacked: whhP, bhh: pBhh, whrPacked: whrP,

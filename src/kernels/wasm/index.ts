@@ -1,6 +1,7 @@
 import { OptionError } from '../../errors.js';
 import type { Backend, StepKernel, StepKernelOptions } from '../types.js';
-import { kernelVariant, loadKernels, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
+import { kernelVariant, loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
+import { compileKernels } from './kernel-files.js';
 import { makeSingle } from './single.js';
 import { defaultThreads } from './env.js';
 import type { ThreadPolicy } from './threads/plan.js';
@@ -91,8 +92,9 @@ let backend: WasmBackend | null = null;
 let failed = false;
 
 /**
- * The WASM backend, compiled synchronously on first use; null where SIMD is missing or sync
- * compilation is refused (browser main threads: use `initWasmBackend` there).
+ * The WASM backend, compiled synchronously on first use (Node reads the .wasm file beside the
+ * module); null where SIMD is missing or the kernels are not compiled yet (browsers, until
+ * `initWasmBackend` has fetched them).
  */
 export function wasmBackendSync(): WasmBackend | null {
   if (backend || failed) return backend;
@@ -107,11 +109,16 @@ export function wasmBackendSync(): WasmBackend | null {
   return backend;
 }
 
-/** The WASM backend, compiled asynchronously; null where SIMD is missing. */
+/**
+ * The WASM backend, compiled asynchronously (browsers fetch the .wasm file: kernel-files.ts);
+ * null where SIMD is missing.
+ */
 export async function wasmBackendAsync(): Promise<WasmBackend | null> {
   if (backend) return backend;
   if (!simdSupported()) return null;
-  backend = makeBackend(await loadKernels());
+  const variant = kernelVariant();
+  await compileKernels('kernels', variant);
+  backend ??= makeBackend(loadKernelsSync(variant));
   failed = false;
   return backend;
 }

@@ -1,6 +1,11 @@
+// The kernels' compiled modules in this thread and their instances. Where the bytes come
+// from: in Node the .wasm files beside this module, read synchronously with fs (so layers run
+// right after import); in browsers kernel-files.ts (fetch with streaming compilation, a
+// `wasmPaths` location, or the inline fallback), which puts the compiled modules here; in pool
+// workers the calling thread's compiled modules, handed over (provideCompiled). Nothing here
+// names a .wasm URL a bundler would follow or holds the bytes, so worker bundles stay small.
 import { OptionError, RecurError } from '../../errors.js';
 import { nodeProcess } from './env.js';
-import { kernelsRelaxedWasmBase64, kernelsWasmBase64, sharedRelaxedWasmBase64, sharedWasmBase64 } from './generated/kernels-wasm.js';
 
 /** The exports of the AssemblyScript module (assembly/index.ts); pointers are byte offsets. */
 export interface KernelExports {
@@ -48,6 +53,10 @@ export interface KernelInstance {
 const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
+// Two i8x16.splat of 0, then i8x16.relaxed_swizzle: validates only where relaxed SIMD is supported.
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 0, 253, 15, 65, 0, 253, 15, 253, 128, 2, 11,
+]);
 
 /** Whether this runtime has WebAssembly with 128-bit SIMD. */
 export function simdSupported(): boolean {
@@ -66,25 +75,26 @@ export function simdSupported(): boolean {
  */
 export type KernelVariant = 'relaxed' | 'simd128';
 
-const decode = (b64: string): Uint8Array<ArrayBuffer> => {
-  const text = atob(b64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-};
+/** The kernels (assembly/index.ts) or the shared-memory threads kernels (assembly/shared.ts). */
+export type KernelBuild = 'kernels' | 'shared';
+
+/** The file of one build (scripts/build-wasm.mjs writes these four names). */
+export const wasmFileName = (build: KernelBuild, variant: KernelVariant): string => `${build}-${variant}.wasm`;
+
+/** A compiled `WebAssembly.Module`, typed opaquely so recur's typings need no DOM lib. */
+export type CompiledWasm = object;
 
 let chosen: KernelVariant | null = null;
 
-/** Whether this runtime validates the relaxed build; in Node 20 this turns V8's flag on. */
+/** Whether this runtime validates relaxed SIMD; in Node 20 this turns V8's flag on. */
 function relaxedValidates(): boolean {
-  const bytes = decode(kernelsRelaxedWasmBase64);
-  if (WebAssembly.validate(bytes)) return true;
+  if (WebAssembly.validate(RELAXED_PROBE)) return true;
   // Node 20's V8 has relaxed SIMD behind a flag (on by default from Node 22 and Chrome 114);
   // turning it on only admits more instructions.
   const v8 = nodeProcess()?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
   try {
     v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
-    return WebAssembly.validate(bytes);
+    return WebAssembly.validate(RELAXED_PROBE);
   } catch {
     return false;
   }
@@ -110,15 +120,58 @@ export function variantFromEnv(value: string | undefined): KernelVariant | undef
   throw new OptionError(`RECUR_WASM must be 'simd128' or 'relaxed', got '${value}'`);
 }
 
-function moduleBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> {
-  return decode(variant === 'relaxed' ? kernelsRelaxedWasmBase64 : kernelsWasmBase64);
+/** The modules compiled in (or handed to) this thread, by file name. */
+const compiled = new Map<string, WebAssembly.Module>();
+
+/** Keeps a compiled build for this thread (kernel-files.ts, or a pool worker given its caller's). */
+export function provideCompiled(build: KernelBuild, variant: KernelVariant, module: CompiledWasm): void {
+  if (!(module instanceof WebAssembly.Module)) throw new TypeError(`provideCompiled: ${wasmFileName(build, variant)} is not a WebAssembly.Module`);
+  compiled.set(wasmFileName(build, variant), module);
+}
+
+/** A build already compiled in this thread, if any. */
+export const compiledIfLoaded = (build: KernelBuild, variant: KernelVariant): CompiledWasm | undefined => compiled.get(wasmFileName(build, variant));
+
+/**
+ * The bytes of a .wasm file beside this module, read synchronously: Node only (null
+ * elsewhere, or where a bundle for Node left the files behind). Bundlers do not see this as a
+ * reference to the files (kernel-files.ts has those).
+ */
+export function nodeWasmBytes(file: string): Uint8Array | null {
+  const fs = nodeProcess()?.getBuiltinModule?.('node:fs') as { readFileSync(path: URL): Uint8Array } | undefined;
+  if (!fs) return null;
+  // Not `new URL(literal, import.meta.url)`, which bundlers would follow (see above).
+  const here = import.meta.url;
+  try {
+    return fs.readFileSync(new URL(`./generated/${file}`, here));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A build compiled synchronously: the one already here, else (Node) from its file. Throws
+ * where neither exists (a browser before `initWasmBackend()` compiled it).
+ */
+export function compiledSync(build: KernelBuild, variant: KernelVariant): CompiledWasm {
+  const file = wasmFileName(build, variant);
+  let module = compiled.get(file);
+  if (!module) {
+    if (variant === 'relaxed' && !relaxedValidates()) throw new RecurError('E_WASM', 'the relaxed-SIMD kernels do not validate in this thread');
+    const bytes = nodeWasmBytes(file);
+    if (!bytes) throw new RecurError('E_WASM', `the WASM kernels (${file}) are not loaded in this thread yet: await initWasmBackend() (or ready()) before the first pass`);
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    compiled.set(file, module);
+  }
+  return module;
 }
 
 /** An instance of either build on `memory` (the module imports it, and abort). */
-function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
-  return new WebAssembly.Instance(module, {
+function instanceOn(module: CompiledWasm, memory: WasmMemory): WebAssembly.Instance {
+  return new WebAssembly.Instance(module as WebAssembly.Module, {
     env: {
-      memory,
+      // A WasmMemory here is always a real WebAssembly.Memory (made in this file).
+      memory: memory as WebAssembly.Memory,
       abort: () => {
         throw new Error('recur wasm kernels: abort');
       },
@@ -126,25 +179,22 @@ function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): Web
   });
 }
 
-function instantiate(module: WebAssembly.Module, variant: KernelVariant): KernelInstance {
+/** The kernels of a compiled build on a fresh memory of their own. */
+export function instantiateKernels(module: CompiledWasm, variant: KernelVariant): KernelInstance {
   const memory = new WebAssembly.Memory({ initial: 16 });
   return { exports: instanceOn(module, memory).exports as unknown as KernelExports, memory, variant };
 }
 
 /**
- * Compiles and instantiates synchronously (fine in Node; browsers may refuse on the main
- * thread). `variant` defaults to the one this runtime runs (tests load both).
+ * The kernels, instantiated synchronously from the build compiled in this thread (Node
+ * compiles it from its file here). `variant` defaults to the one this runtime runs (tests
+ * load both).
  */
 export function loadKernelsSync(variant: KernelVariant = kernelVariant()): KernelInstance {
-  return instantiate(new WebAssembly.Module(moduleBytes(variant)), variant);
+  return instantiateKernels(compiledSync('kernels', variant), variant);
 }
 
-/** Compiles asynchronously (what browsers want), then instantiates. */
-export async function loadKernels(variant: KernelVariant = kernelVariant()): Promise<KernelInstance> {
-  return instantiate(await WebAssembly.compile(moduleBytes(variant)), variant);
-}
-
-/** The shared-memory build's exports (assembly/shared.ts): kernels threads run together. */
+/** The shared build's exports (assembly/shared.ts): kernels threads run together. */
 export interface SharedKernelExports {
   /** One thread's share of a pass split by hidden units (assembly/units.ts); 0, or 1 when a thread stopped answering. */
   forwardUnits(
@@ -164,16 +214,7 @@ export function sharedMemory(): WasmMemory {
   return new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
 }
 
-const sharedModules = new Map<KernelVariant, WebAssembly.Module>();
-
-/** The shared build of `variant` on `memory`, synchronously (its compiled module is kept). */
+/** The shared build of `variant` on `memory`, synchronously (compiled or handed over beforehand in browsers). */
 export function loadSharedKernels(memory: WasmMemory, variant: KernelVariant): SharedKernelExports {
-  let module = sharedModules.get(variant);
-  if (!module) {
-    if (variant === 'relaxed' && !relaxedValidates()) throw new RecurError('E_WASM', 'the relaxed-SIMD kernels do not validate in this thread');
-    module = new WebAssembly.Module(decode(variant === 'relaxed' ? sharedRelaxedWasmBase64 : sharedWasmBase64));
-    sharedModules.set(variant, module);
-  }
-  // A WasmMemory handed in is always a real WebAssembly.Memory (sharedMemory made it).
-  return instanceOn(module, memory as WebAssembly.Memory).exports as unknown as SharedKernelExports;
+  return instanceOn(compiledSync('shared', variant), memory).exports as unknown as SharedKernelExports;
 }

@@ -23,6 +23,12 @@ export interface KeptBlock {
   /** Its memory went back to the arena (evicted, or the array was collected). */
   freed: boolean;
   lastUsed: number;
+  /**
+   * Which bits it holds: a number unique within the cache, new each time `refresh` packs
+   * (0: none yet). A block derived from those bits (backward's panels) records it to know
+   * they are still the same without comparing them again.
+   */
+  gen: number;
 }
 
 /** Whole panels of one weight array: the raw bits (at block.ptr), then the packed K x N operand. */
@@ -51,6 +57,7 @@ export class PackCache {
   private readonly live = new Set<KeptBlock>();
   private bytes = 0;
   private epoch = 0;
+  private gens = 0;
   /** Calls that reused panels, and that packed (tests read them). */
   hits = 0;
   misses = 0;
@@ -84,7 +91,7 @@ export class PackCache {
     }
     if (at >= 0) list.splice(at, 1);
     this.evictFor(bytes);
-    const block: KeptBlock = { ptr: this.arena.keep(bytes), bytes, valid: false, freed: false, lastUsed: this.epoch };
+    const block: KeptBlock = { ptr: this.arena.keep(bytes), bytes, valid: false, freed: false, lastUsed: this.epoch, gen: 0 };
     this.live.add(block);
     this.bytes += bytes;
     list.push({ layout, block });
@@ -112,7 +119,28 @@ export class PackCache {
     k.pack(src, e.ks, e.ns, e.K, e.N, e.packed);
     this.arena.f32().copyWithin(e.block.ptr >> 2, src >> 2, (src >> 2) + floats);
     e.block.valid = true;
+    e.block.gen = ++this.gens;
     return e.packed;
+  }
+
+  /**
+   * The block for `weights` packed as a K x N operand with strides (ks, ns) from the bits of
+   * generation `gen` (a `refresh`ed block's): `ready` while it still holds that generation
+   * (no bits compared); else the caller packs into `block.ptr` and calls `filled`. Call
+   * before the call's scratch is taken.
+   */
+  derived(weights: Float32Array, gen: number, ks: number, ns: number, K: number, N: number): { block: KeptBlock; ready: boolean } {
+    const block = this.keep(weights, `derived ${ks},${ns},${K},${N}`, packedFloats(K, N) * 4);
+    const ready = block.valid && block.gen === gen;
+    if (ready) this.hits++;
+    else this.misses++;
+    return { block, ready };
+  }
+
+  /** Marks a derived block packed from the bits of generation `gen`. */
+  filled(block: KeptBlock, gen: number): void {
+    block.valid = true;
+    block.gen = gen;
   }
 
   private free(b: KeptBlock): void {

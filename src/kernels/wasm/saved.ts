@@ -32,6 +32,24 @@ export interface SavedHandle {
 export const isSavedHandle = (v: unknown): v is SavedHandle =>
   typeof v === 'object' && v !== null && typeof (v as { savedId?: unknown }).savedId === 'number';
 
+/**
+ * A small pass's saved state held in JS arrays instead of a store entry (a differentiable
+ * streaming step): the garbage collector frees it as soon as nothing reaches it, with no
+ * finalizer to wait for, and its backward drops the arrays at once (`arrays` becomes null).
+ */
+export interface HeldSave {
+  arrays: SavedArrays | null;
+}
+
+export const isHeldSave = (v: unknown): v is HeldSave => typeof v === 'object' && v !== null && 'arrays' in v && !('savedId' in v);
+
+/** The error of a second backward through one pass (its saved state is gone). */
+export const freedError = (): RecurError =>
+  new RecurError(
+    'E_FREED',
+    'backward through a recurrent pass whose saved state was already freed: each pass can be backpropagated once (as in PyTorch without retain_graph); run the forward pass again',
+  );
+
 /** Byte offsets of each part in kernel memory (0: absent), and the block they sit in. */
 export type SavedLayout = Readonly<Record<SavedKey, number>>;
 
@@ -43,6 +61,13 @@ interface Entry {
   sizes: Readonly<Record<SavedKey, number>>;
   /** The parts moved out to JS arrays (evicted), or null while resident. */
   arrays: SavedArrays | null;
+  gens: WeightGens | null;
+}
+
+/** The pack-cache generations of the saved W_ih and W_hh bits (see PackCache.derived). */
+export interface WeightGens {
+  readonly wIh: number;
+  readonly wHh: number;
 }
 
 // Resident saves above this many bytes move out to JS arrays, oldest first: graphs that are
@@ -72,7 +97,7 @@ export class SavedStore {
    * layout. With `track`, the entry is freed when the handle is garbage-collected; without,
    * only by `release` (a worker's handle lives on in the thread it was sent to).
    */
-  keep(sizes: Readonly<Record<SavedKey, number>>, track: boolean): { handle: SavedHandle; layout: SavedLayout } {
+  keep(sizes: Readonly<Record<SavedKey, number>>, track: boolean): { handle: SavedHandle; layout: SavedLayout; entry: { gens: WeightGens | null } } {
     const offsets = {} as Record<SavedKey, number>;
     let total = 0;
     for (const k of KEYS) {
@@ -84,26 +109,22 @@ export class SavedStore {
     const layout = {} as Record<SavedKey, number>;
     for (const k of KEYS) layout[k] = offsets[k]! >= 0 ? ptr + offsets[k]! : 0;
     const id = this.nextId++;
-    this.entries.set(id, { ptr, bytes: total, layout, sizes, arrays: null });
+    const entry: Entry = { ptr, bytes: total, layout, sizes, arrays: null, gens: null };
+    this.entries.set(id, entry);
     this.residentBytes += total;
     const handle: SavedHandle = { savedId: id };
     if (track) this.registry.register(handle, id);
-    return { handle, layout };
+    return { handle, layout, entry };
   }
 
   /**
    * The saved parts: a layout in kernel memory, or arrays once moved out. Throws when the
    * entry is gone (its backward already ran), naming what to do.
    */
-  lookup(handle: SavedHandle): { layout: SavedLayout } | { arrays: SavedArrays } {
+  lookup(handle: SavedHandle): ({ layout: SavedLayout } | { arrays: SavedArrays }) & { gens: WeightGens | null } {
     const e = this.entries.get(handle.savedId);
-    if (!e) {
-      throw new RecurError(
-        'E_FREED',
-        'backward through a recurrent pass whose saved state was already freed: each pass can be backpropagated once (as in PyTorch without retain_graph); run the forward pass again',
-      );
-    }
-    return e.arrays ? { arrays: e.arrays } : { layout: e.layout };
+    if (!e) throw freedError();
+    return e.arrays ? { arrays: e.arrays, gens: e.gens } : { layout: e.layout, gens: e.gens };
   }
 
   /** Frees an entry (no-op when already freed). */

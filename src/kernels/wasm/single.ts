@@ -8,7 +8,7 @@ import { wasmForward } from './forward.js';
 import { makeWasmGemm } from './gemm.js';
 import { loadKernelsSync, simdSupported, type KernelInstance, type KernelVariant } from './module.js';
 import { PackCache } from './pack-cache.js';
-import { SavedStore, type SavedHandle } from './saved.js';
+import { isHeldSave, SavedStore, type HeldSave, type SavedHandle } from './saved.js';
 import { prepareStepKernel } from './step.js';
 
 /** The single-thread kernels on one instance, with the store of its saved passes. */
@@ -64,9 +64,11 @@ export function makeSingle(inst: KernelInstance, { tracked = true, savedBudget, 
       plainOnly(args.forward);
       const { T, B } = args.forward.dims;
       if (T === 0 || B === 0) return jsBackend.sequenceBackward({ ...args, forward: { ...args.forward, dropout: undefined } });
-      const grads = wasmBackward(k, arena, store, args);
+      const grads = wasmBackward(k, arena, store, cache, args);
       // Like PyTorch's saved tensors: freed once backward has used them.
-      store.release((args.result.saved as SavedHandle).savedId);
+      const saved = args.result.saved as SavedHandle | HeldSave;
+      if (isHeldSave(saved)) saved.arrays = null;
+      else store.release(saved.savedId);
       return grads;
     },
     prepareStep: (options) => prepareStepKernel(k, arena, options),

@@ -3,7 +3,8 @@ import { recurrentPasses, type PassParams, type PassResult, type PassSpec } from
 import { OptionError, ShapeError } from '../../errors.js';
 import { gateCount, gateNames, type StepKernel } from '../../kernels/types.js';
 import { getBackend } from '../../kernels/backend.js';
-import { isGradEnabled } from '../../autograd/graph.js';
+import { needsGrad } from '../../autograd/graph.js';
+import { recurrentStep, stepInputs } from '../../autograd/recurrent-step.js';
 import { Rng, toRng } from '../../tensor/random.js';
 import { expectShape, formatShape } from '../../tensor/shape.js';
 import { checkFinite, MAX_ELEMENTS, Tensor } from '../../tensor/tensor.js';
@@ -78,6 +79,8 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
   readonly outSize: number;
   private readonly passes: PassParams[] = [];
   private stepCache: { key: string; kernels: StepKernel[] } | null = null;
+  /** The weights' key at the last step call (see fastStep). */
+  private lastStepKey = '';
   private readonly rng: Rng;
 
   constructor(options: ResolvedRecurrentOptions, seed?: number | Rng) {
@@ -174,8 +177,10 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     expectShape(`${what}: input x`, x.shape, [-1, this.options.inputSize], ['batch', 'features']);
     checkFinite(x.data, `${what}: input x`);
     const B = x.shape[0]!;
-    // The prepared step kernels compute plain cells only; a variant takes the sequence path.
-    if (!isGradEnabled() && plainCellComputes(this.options, this.training)) {
+    // The prepared step kernels compute plain cells only; a variant, or dropout between
+    // layers while training, takes the sequence path.
+    const { dropout, numLayers } = this.options;
+    if (plainCellComputes(this.options, this.training) && !(this.training && dropout > 0 && numLayers > 1)) {
       const fast = this.fastStep(x, state, B, what);
       if (fast) return fast;
     }
@@ -184,18 +189,28 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
   }
 
   /**
-   * Inference step on kernels that keep the packed weights between calls (when the backend
-   * has them): no re-packing and no allocation inside the kernel. Rebuilt when the batch,
-   * the backend or any weight's version changes.
+   * A step on kernels that keep the packed weights between calls (when the backend has them):
+   * no re-packing, no allocation inside the kernel, and with gradients one graph node whose
+   * saved state lives in JS arrays (autograd/recurrent-step.ts). Rebuilt when the batch, the
+   * backend or any weight's version changes. Null: take the sequence path.
    */
   private fastStep(x: Tensor, state: S | undefined, B: number, what: string): { output: Tensor; state: S } | null {
     const backend = getBackend();
     if (!backend.prepareStep) return null;
     const initial = this.checkState(state, B, what);
-    const { numLayers, mode, hiddenSize: H } = this.options;
+    const h0 = initial?.h ?? null;
+    const c0 = initial?.c ?? null;
+    const differentiable = needsGrad(stepInputs(x, h0, c0, this.passes));
+    const { mode, hiddenSize: H } = this.options;
     const P = this.outSize;
     const key = `${backend.name}:${B}:${this.parameters().reduce((v, p) => v + p.version, 0)}`;
+    const seen = this.lastStepKey;
+    this.lastStepKey = key;
     if (this.stepCache?.key !== key) {
+      // With gradients, weights that change between calls (an optimiser step after each
+      // step: online learning) cost less on the sequence path, which copies them once, than
+      // re-preparing kernels and keeping a copy for backward: rebuild once they hold still.
+      if (differentiable && this.stepCache && seen !== key) return null;
       this.disposeStepKernels();
       const kernels = this.passes.map((w, l) =>
         backend.prepareStep!({
@@ -210,22 +225,12 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
       this.stepCache = { key, kernels };
       stepKernelRegistry.register(this, kernels, this);
     }
-    const h = new Float32Array(numLayers * B * P);
-    const c = mode === 'lstm' ? new Float32Array(numLayers * B * H) : null;
-    if (initial) {
-      h.set(initial.h.data);
-      if (c && initial.c) c.set(initial.c.data);
-    }
-    let input = x.data;
-    for (let l = 0; l < numLayers; l++) {
-      const hl = h.subarray(l * B * P, (l + 1) * B * P);
-      const cl = c ? c.subarray(l * B * H, (l + 1) * B * H) : null;
-      this.stepCache.kernels[l]!.step(input, hl, cl, hl, cl);
-      input = hl;
-    }
-    const hT = new Tensor(h, [numLayers, B, P]);
-    const next = (c ? { h: hT, c: new Tensor(c, [numLayers, B, H]) } : { h: hT }) as S;
-    return { output: new Tensor(h.slice((numLayers - 1) * B * P), [B, P]), state: next };
+    const kernels = this.stepCache.kernels;
+    if (differentiable && !kernels.every((k) => k.stepSaved)) return null;
+    const stack = { mode, backend, kernels, params: this.passes, batch: B, inputSize: this.options.inputSize, hiddenSize: H, outSize: P };
+    const r = recurrentStep(stack, x, h0, mode === 'lstm' ? c0 : null);
+    const next = (r.c ? { h: r.h, c: r.c } : { h: r.h }) as S;
+    return { output: r.output, state: next };
   }
 
   private disposeStepKernels(): void {

@@ -2,12 +2,12 @@
 // backend may start nested workers), compared array by array.
 import { initWasmBackend } from 'recur';
 import { compare, compareForward, compareGrads, isSplit, lstmArgs, runPass, unitArgs } from './pass.js';
-import type { ThreadRun, WorkerReport } from './protocol.js';
+import type { HarnessSettings, ThreadRun, WorkerReport } from './protocol.js';
 
-const scope = globalThis as unknown as { postMessage(m: unknown): void; crossOriginIsolated?: boolean };
+const scope = globalThis as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<HarnessSettings>) => void) | null; crossOriginIsolated?: boolean };
 
-async function run(): Promise<WorkerReport> {
-  const wasm = await initWasmBackend();
+async function run(settings: HarnessSettings): Promise<WorkerReport> {
+  const wasm = await initWasmBackend(settings.wasmPaths ? { wasmPaths: settings.wasmPaths } : {});
   if (!wasm) throw new Error('no WASM SIMD backend in this worker');
   const defaultThreads = wasm.threads;
   const args = lstmArgs();
@@ -53,7 +53,11 @@ async function run(): Promise<WorkerReport> {
   };
 }
 
-run().then(
-  (worker) => scope.postMessage({ ok: true, worker }),
-  (e: unknown) => scope.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
-);
+// The page sends its settings first (where the kernel files are).
+scope.onmessage = (e) => {
+  scope.onmessage = null;
+  run(e.data).then(
+    (worker) => scope.postMessage({ ok: true, worker }),
+    (e: unknown) => scope.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+  );
+};

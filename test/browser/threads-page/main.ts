@@ -2,12 +2,15 @@
 // (which may not block) checks that setThreads(2) quietly stays on one thread.
 import { initWasmBackend } from 'recur';
 import { compare, isSplit, lstmArgs, runPass } from './pass.js';
-import type { HarnessMessage, MainReport, PageResult } from './protocol.js';
+import type { HarnessMessage, HarnessSettings, MainReport, PageResult } from './protocol.js';
 
 const page = window as unknown as { recurResult?: PageResult };
+// ?wasmPaths=/cdn/: the kernel files are fetched from there (as from a CDN) on both threads.
+const query = new URLSearchParams(location.search).get('wasmPaths');
+const settings: HarnessSettings = query ? { wasmPaths: new URL(query, location.href).href } : {};
 
 async function onMainThread(): Promise<MainReport> {
-  const wasm = await initWasmBackend();
+  const wasm = await initWasmBackend(settings);
   if (!wasm) throw new Error('no WASM SIMD backend on the main thread');
   const args = lstmArgs();
   wasm.setThreads(1);
@@ -26,6 +29,7 @@ function fromWorker(): Promise<HarnessMessage> {
     const w = new Worker(new URL('./harness.ts', import.meta.url), { type: 'module' });
     w.onmessage = (e: MessageEvent<HarnessMessage>) => resolve(e.data);
     w.onerror = (e) => resolve({ ok: false, error: `harness worker: ${e.message}` });
+    w.postMessage(settings);
   });
 }
 

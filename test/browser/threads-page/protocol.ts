@@ -46,6 +46,11 @@ export interface MainReport {
   readonly identical: boolean;
 }
 
+/** What the page sends the harness worker first: `wasmPaths` from the page's query (?wasmPaths=/cdn/), as an absolute URL. */
+export interface HarnessSettings {
+  readonly wasmPaths?: string;
+}
+
 /** What the harness worker posts to the page. */
 export type HarnessMessage = { ok: true; worker: WorkerReport } | { ok: false; error: string };
 

@@ -1,5 +1,7 @@
 import { RecurError } from '../../../errors.js';
 import { browserCanThread } from '../env.js';
+import { compileKernels } from '../kernel-files.js';
+import { kernelVariant } from '../module.js';
 import type { Channel, Job, Reply } from './protocol.js';
 import { CTL, READY_FAILED, READY_OK, REPLY_GROW, REPLY_PENDING, SETTLED, type ToPoolWorker } from './web-protocol.js';
 import { read } from './wire.js';
@@ -47,7 +49,16 @@ function browserChannel(): Channel {
     settle();
   }, LOAD_MS);
   const send = (m: ToPoolWorker) => worker.postMessage(m);
-  send({ type: 'init', ctl });
+  // The worker runs this thread's compiled kernels (compiled once, shared by every worker):
+  // the same build, and no copy of its own to download or compile.
+  const variant = kernelVariant();
+  void Promise.all([compileKernels('kernels', variant), compileKernels('shared', variant).catch(() => null)]).then(
+    ([kernels, shared]) => send({ type: 'init', ctl, variant, kernels, shared }),
+    () => {
+      failed = true;
+      settle();
+    },
+  );
 
   return {
     state() {

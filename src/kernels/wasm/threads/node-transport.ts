@@ -1,6 +1,6 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { RecurError } from '../../../errors.js';
-import { kernelVariant } from '../module.js';
+import { compiledSync, kernelVariant } from '../module.js';
 import { nodeWorkerThreads } from '../env.js';
 import type { Channel, Job, Reply } from './protocol.js';
 
@@ -20,8 +20,11 @@ export function nodeChannels(): (() => Channel) | null {
 function nodeChannel(wt: WorkerThreads): Channel {
   const { port1: port, port2 } = new wt.MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  // Workers run this thread's build of the kernels, so thread counts agree bit for bit.
-  const worker = spawn(wt, { port: port2, flag, variant: kernelVariant() }, [port2]);
+  // Workers run this thread's build of the kernels, so thread counts agree bit for bit; they
+  // get its compiled modules rather than compiling their own.
+  const variant = kernelVariant();
+  const modules = { kernels: compiledSync('kernels', variant), shared: compiledSync('shared', variant) };
+  const worker = spawn(wt, { port: port2, flag, variant, modules }, [port2]);
   worker.unref();
   port.unref();
   return {

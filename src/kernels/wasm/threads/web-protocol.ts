@@ -1,3 +1,4 @@
+import type { CompiledWasm, KernelVariant } from '../module.js';
 import type { Job } from './protocol.js';
 
 // What a browser pool's caller and its worker share (browser-transport.ts, web-worker.ts).
@@ -25,7 +26,11 @@ export const READY_FAILED = -1;
 
 /** Messages to a browser pool worker; `reply` is where its answer goes. */
 export type ToPoolWorker =
-  | { readonly type: 'init'; readonly ctl: Int32Array }
+  /**
+   * The calling thread's compiled kernels (and the shared build of hidden-unit splits, null
+   * where it did not compile): workers carry no copy of the kernels of their own.
+   */
+  | { readonly type: 'init'; readonly ctl: Int32Array; readonly variant: KernelVariant; readonly kernels: CompiledWasm; readonly shared: CompiledWasm | null }
   | { readonly type: 'job'; readonly job: Job; readonly reply: SharedArrayBuffer }
   | { readonly type: 'resend'; readonly reply: SharedArrayBuffer };
 

@@ -1,6 +1,8 @@
 // A browser pool worker: runs its jobs (job.ts) on its own single-thread WASM instance
 // and writes each reply into the shared area the caller sent with the job (wire.ts), since
-// the caller is blocked in Atomics.wait and cannot receive messages. No node:* imports.
+// the caller is blocked in Atomics.wait and cannot receive messages. No node:* imports, and
+// no kernels of its own: the caller sends its compiled modules with 'init'.
+import { provideCompiled } from '../module.js';
 import { singleThreadBackend, type SingleBackend } from '../single.js';
 import { runJob } from './job.js';
 import type { Reply } from './protocol.js';
@@ -14,12 +16,18 @@ const scope = globalThis as unknown as {
 };
 
 let backend: SingleBackend | null = null;
-try {
-  // Untracked saves: their handles live in the calling thread, which sends the releases.
-  // No pack cache: the weights arrive as fresh copies with every job.
-  backend = singleThreadBackend(undefined, { tracked: false, packCache: false });
-} catch {
-  backend = null; // the pool sees READY_FAILED and runs on one thread
+
+/** This worker's instance of the caller's kernels; null: the pool sees READY_FAILED and runs on one thread. */
+function start(m: Extract<ToPoolWorker, { type: 'init' }>): SingleBackend | null {
+  try {
+    provideCompiled('kernels', m.variant, m.kernels);
+    if (m.shared) provideCompiled('shared', m.variant, m.shared);
+    // Untracked saves: their handles live in the calling thread, which sends the releases.
+    // No pack cache: the weights arrive as fresh copies with every job.
+    return singleThreadBackend(m.variant, { tracked: false, packCache: false });
+  } catch {
+    return null;
+  }
 }
 let ctl: Int32Array | null = null;
 // The last reply, kept until it has been written (a too-small area asks for a larger one).
@@ -29,6 +37,7 @@ scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'init') {
     ctl = m.ctl;
+    backend = start(m);
     Atomics.store(ctl, CTL.ready, backend ? READY_OK : READY_FAILED);
     scope.postMessage(SETTLED);
     return;

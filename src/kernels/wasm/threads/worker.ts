@@ -2,12 +2,20 @@
 // answers on its port (the caller reads it with receiveMessageOnPort; see node-transport.ts).
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { KernelVariant } from '../module.js';
+import { provideCompiled, type CompiledWasm, type KernelVariant } from '../module.js';
 import { singleThreadBackend } from '../single.js';
 import { runJob } from './job.js';
 import type { Job } from './protocol.js';
 
-const { port, flag, variant } = workerData as { port: MessagePort; flag: Int32Array; variant: KernelVariant };
+const { port, flag, variant, modules } = workerData as {
+  port: MessagePort;
+  flag: Int32Array;
+  variant: KernelVariant;
+  /** The calling thread's compiled modules (node-transport.ts), so no worker compiles its own. */
+  modules: { kernels: CompiledWasm; shared: CompiledWasm };
+};
+provideCompiled('kernels', variant, modules.kernels);
+provideCompiled('shared', variant, modules.shared);
 // Untracked saves: their handles live in the calling thread, which sends the releases.
 // No pack cache: the weights arrive as fresh copies with every job.
 const backend = singleThreadBackend(variant, { tracked: false, packCache: false });
