@@ -51,7 +51,7 @@ session.trainer.on('step', (e) => {
 await session.trainer.run();
 const metrics = session.task.evaluate();
 console.error('test metrics', metrics);
-const files = snapshotSession(session, metrics);
+const files = await snapshotSession(session, metrics);
 mkdirSync(OUT, { recursive: true });
 // Only what the page needs: the optimiser state would double the size for nothing.
 for (const name of ['config.json', 'model.safetensors']) writeFileSync(join(OUT, name), files[name]!);

@@ -1,19 +1,21 @@
 // `npm run quality`: the end-to-end quality runs of the training issue, through the real
 // CLI, each within its budget, printed as a table against baselines and targets and written
-// to QUALITY.md. Options: --only charlm,airline,sunspots,names; --charlm-time 15m.
+// to QUALITY.md. Options: --only charlm,airline,sunspots,names,logs,m1-monthly,... (keys below); --charlm-time 15m.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { resumeSession } from '../src/checkpoint/session.js';
 import { ForecastTask } from '../src/tasks/forecast.js';
+import { writeM1Long } from './m1-data.js';
+import { AUDIO_KEYS, audioRuns } from './quality-audio.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1]! : fallback;
 };
-const only = opt('--only', 'charlm,airline,sunspots,names').split(',');
+const only = opt('--only', 'charlm,airline,sunspots,names,logs,m1-monthly,m1-quarterly,m1-yearly,airline-global,co2-global,sunspots-global,' + AUDIO_KEYS.join(',')).split(',');
 const work = join('runs', `quality-${Date.now()}`);
 mkdirSync(work, { recursive: true });
 
@@ -27,6 +29,56 @@ function zhangSunspots(): string {
   const path = join(work, 'sunspots_1700_1987.csv');
   writeFileSync(path, [lines[0], ...rows].join('\n') + '\n');
   return path;
+}
+
+/** One frequency of M1 (in-sample and test parts joined, type as category) as series,t,value,type. */
+function m1File(kind: string): string {
+  const path = join(work, `m1_${kind}.csv`);
+  writeM1Long(kind, path);
+  return path;
+}
+
+/**
+ * The global forecaster (one model for many series, `--series-id` / `--columns`): M1 per
+ * frequency against Naive2, damped trend and Theta computed in the same run on the same test
+ * parts (last h values), and each bundled single series against seasonal naive.
+ */
+function globalForecastRuns(): Run[] {
+  const pair = (m: Record<string, number>, p: string) => `${m[`${p}smape`]!.toFixed(2)} / ${m[`${p}mase`]!.toFixed(3)}`;
+  const m1 = (kind: string, h: number, season: number, beatTheta: boolean): Run => ({
+    key: `m1-${kind}`,
+    data: `M1 ${kind}, all series, last ${h} test (one model)`,
+    args: ['train', `@m1-${kind}`, '--task', 'forecast', '--series-id', 'series', '--category', 'type', '--horizon', String(h), '--season', String(season)],
+    metric: 'sMAPE % / MASE',
+    value: (m) => m.smape!,
+    baselines: (m) =>
+      `recur ${pair(m, '')}, 80% interval holds ${(100 * m.coverage!).toFixed(1)}%; Naive2 ${pair(m, 'naive2_')}; damped ${pair(m, 'damped_')}; Theta ${pair(m, 'theta_')}`,
+    target: Infinity,
+    better: 'lower',
+    also: beatTheta
+      ? { holds: (m) => m.smape! < m.theta_smape! && m.smape! <= m.naive2_smape! && m.mase! <= m.naive2_mase!, text: "sMAPE < Theta's; sMAPE and MASE <= Naive2's" }
+      : { holds: (m) => m.smape! <= m.naive2_smape! && m.mase! <= m.naive2_mase!, text: "sMAPE and MASE <= Naive2's" },
+  });
+  const single = (key: string, file: string, column: string, h: number, extra: string[] = []): Run => ({
+    key,
+    data: `${file} as one series (last ${h} test)`,
+    args: ['train', file, '--task', 'forecast', '--columns', column, '--horizon', String(h), ...extra],
+    metric: 'sMAPE %',
+    value: (m) => m.smape!,
+    baselines: (m) =>
+      `recur ${pair(m, '')}; seasonal-naive ${pair(m, 'seasonalNaive_')} (period ${m.season}); Theta ${pair(m, 'theta_')}; damped ${pair(m, 'damped_')}`,
+    target: Infinity,
+    better: 'lower',
+    also: { holds: (m) => m.smape! < m.seasonalNaive_smape! && m.mase! < m.seasonalNaive_mase!, text: "sMAPE and MASE < seasonal-naive's" },
+  });
+  return [
+    m1('monthly', 18, 12, true),
+    m1('quarterly', 8, 4, false),
+    m1('yearly', 6, 1, false),
+    single('airline-global', 'data/airline_passengers.csv', 'passengers', 12),
+    single('co2-global', 'data/co2_weekly.csv', 'co2', 52, ['--missing', 'interpolate']),
+    single('sunspots-global', 'data/sunspots_yearly.csv', 'SUNACTIVITY', 11),
+  ];
 }
 
 /** Names labelled by list, names on both lists removed. */
@@ -119,11 +171,26 @@ const runs: Run[] = [
     target: 0.85,
     better: 'higher',
   },
+  {
+    key: 'logs',
+    data: 'HDFS block sessions (normal-only training; test: 30% of normal, 60% of anomalies)',
+    args: ['train', 'data/logs/hdfs_sessions_train.jsonl', '--task', 'logs'],
+    metric: 'F1 (anomaly)',
+    value: (m) => m.f1!,
+    baselines: (m) =>
+      `n-gram top-${m.ngram_g} ${m.ngram_f1!.toFixed(3)}; unseen event/transition ${m.unseen_f1!.toFixed(3)}; ` +
+      `separable ceiling ${m.ceiling_f1!.toFixed(3)}; recur top-${m.g} ${m.top_g_f1!.toFixed(3)}`,
+    target: 0,
+    better: 'higher',
+    also: { holds: (m) => m.f1! >= m.ngram_f1! && m.f1! >= m.ceiling_f1! - 0.02, text: '>= n-gram and >= ceiling - 0.02' },
+  },
+  ...globalForecastRuns(),
+  ...audioRuns(),
 ];
 
 const rows: string[] = [];
 for (const run of runs.filter((r) => only.includes(r.key))) {
-  const argv = run.args.map((a) => (a === '@sunspots' ? zhangSunspots() : a === '@names' ? names() : a));
+  const argv = run.args.map((a) => (a === '@sunspots' ? zhangSunspots() : a === '@names' ? names() : a.startsWith('@m1-') ? m1File(a.slice(4)) : a));
   const out = join(work, run.key);
   const started = Date.now();
   console.error(`quality: ${run.key}: recur ${argv.join(' ')}`);

@@ -119,6 +119,22 @@ export { ForecastTask, type ForecastTaskOptions } from './tasks/forecast.js';
 export { ClassifyTask, type ClassifyTaskOptions, type ClassifyEncoding } from './tasks/classify.js';
 export { buildTask, resolveSpec, type DraftSpec, type TaskSpec, type SavedData } from './tasks/build.js';
 export { forecastAhead } from './tasks/forecast-ahead.js';
+// Logs and audio tasks (`recur train --task logs|audio`)
+export { LogsTask, type LogsTaskOptions, type LogsEncoding, type ChosenThresholds } from './tasks/logs.js';
+export { EventVocabulary } from './data/logs/event-windows.js';
+export { detectSessions, chooseThreshold, type EventModel, type Threshold, type Detection, type ChosenThreshold, type SessionScore } from './tasks/log-detect.js';
+export { AudioTask, type AudioTaskOptions, type AudioSpec, type AudioEncoding, type AudioClip } from './tasks/audio.js';
+export type { AudioAugment } from './tasks/audio-batch.js';
+
+// One forecaster for many series (`recur train --series-id` / `--columns`): panels, windows across series, quantiles.
+export { GlobalForecastTask, type GlobalForecastOptions } from './tasks/global-forecast.js';
+export { defaultGlobalOptions, DEFAULT_QUANTILES } from './tasks/global-defaults.js';
+export { forecastPanel, type GlobalPredictor, type SeriesForecast } from './tasks/global-predict.js';
+export { scorePanel, baselineScores, COMPARED_METHODS, type ComparedMethod, type ScoredSeries, type PanelScores } from './tasks/global-scores.js';
+export type { SeriesView } from './tasks/global-series.js';
+export { longPanel, widePanel, type Panel, type LongColumns } from './data/panel.js';
+export type { WindowLayout, WindowRef } from './data/panel-windows.js';
+export { pinballLoss, checkQuantiles } from './nn/quantile-loss.js';
 export { classify, nextCharacters, softmax } from './tasks/predict.js';
 export type { Task, TaskKind, Validation, EvalReport } from './training/task.js';
 
@@ -267,7 +283,8 @@ export {
 
 // Kernel backends: the WASM backend starts by itself; `recur-nn/backends` has the rest
 export { getBackend, setBackend, listBackends } from './kernels/backend.js';
-export { initWasmBackend, ready } from './kernels/backend.js';
+export { initWasmBackend, ready, type WasmInitOptions } from './kernels/backend.js';
+export type { WasmPaths, WasmFileName } from './kernels/wasm/kernel-files.js';
 export { simdSupported } from './kernels/wasm/index.js';
 export type { Backend, CellMode } from './kernels/types.js';
 export type { WasmBackend, ThreadPolicy } from './kernels/wasm/index.js';
@@ -278,6 +295,7 @@ export { parseSafetensorsHeader, type SafetensorsHeader, type SafetensorsEntry }
 export { loadPytorchWeights, pytorchStateDict, type PrefixOptions } from './io/pytorch-models.js';
 export { parseCheckpointConfig, CHECKPOINT_VERSION, type CheckpointConfig } from './checkpoint/format.js';
 export { modelFromSpec, type LoadedModel } from './checkpoint/model-from-spec.js';
+export type { LoadedGlobalForecaster } from './checkpoint/global-model.js';
 
 // Types that public signatures mention (so the API reference documents them too).
 export type { LabelledFields } from './data/labelled.js';

@@ -59,7 +59,7 @@ const SCHEMA: readonly FieldRule[] = [
   { path: 'format', ok: (v) => v === 'recur-checkpoint', problem: (v) => `'format' is ${JSON.stringify(v)}, expected "recur-checkpoint"` },
   { path: 'version', ok: (v) => v === CHECKPOINT_VERSION, problem: (v) => `version ${JSON.stringify(v)} is not supported (this recur reads version ${CHECKPOINT_VERSION})` },
   object('spec'),
-  oneOf('spec.kind', ['charlm', 'forecast', 'classify'], 'task kind'),
+  oneOf('spec.kind', ['charlm', 'forecast', 'classify', 'logs', 'audio'], 'task kind'),
   object('spec.model'),
   oneOf('spec.model.cell', ['lstm', 'gru', 'rnn'], 'cell'),
   integer('spec.model.hiddenSize', 1, LIMIT, false),

@@ -55,8 +55,11 @@ export class CheckpointSaver {
     private readonly session: Session,
   ) {
     session.trainer.on('checkpoint', () => {
+      // Serialised now (the trainer goes on); written after the writes before it, which
+      // report its failure (the no-op handler only keeps it from counting as unhandled meanwhile).
       const files = snapshotSession(session);
-      this.saving = this.saving.then(() => writeDirAtomic(dir, files)).catch((e: unknown) => {
+      files.catch(() => {});
+      this.saving = this.saving.then(() => files).then((f) => writeDirAtomic(dir, f)).catch((e: unknown) => {
         this.error ??= e;
         session.trainer.stop();
       });

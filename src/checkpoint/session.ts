@@ -5,13 +5,14 @@ import { CHECKPOINT_VERSION, parseCheckpointConfig, type CheckpointConfig } from
 import { resolveCheckpointDir, writeDirAtomic } from './atomic-dir.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import { buildTask, resolveSpec, type DraftSpec, type TaskSpec } from '../tasks/build.js';
+import { isGlobalSpec } from '../tasks/build-global.js';
 import { modelFromSpec, type LoadedModel } from './model-from-spec.js';
 import type { Task } from '../training/task.js';
 import { makeOptimizer, type OptimizerKind } from '../training/optimizer-factory.js';
 import type { Optimizer, OptimizerState } from '../training/optimizers/optimizer.js';
 import { Trainer, type TrainerOptions } from '../training/trainer.js';
-import { PALETTE, stackedChartsSvg } from '../io/svg-chart.js';
 import { recurVersion } from '../io/package-version.js';
+import { openAudioTask } from './audio-data.js';
 
 /**
  * How long and how to train: what --resume must keep. The Trainer's options as saved in a
@@ -57,12 +58,20 @@ function trainerOptions(plan: RunPlan): TrainerOptions {
 
 /** A new training session on a data file (defaults that depend on the data filled in). */
 export function startSession(draft: DraftSpec, plan: RunPlan, dataPath: string): Session {
+  // Audio reads a folder of recordings, not one data file.
+  if (draft.kind === 'audio') return startAudioSession({ ...draft, valFraction: draft.valFraction ?? 0.1 }, plan, dataPath);
   const bytes = readData(dataPath);
   const spec = resolveSpec(draft, bytes, dataPath);
   const task = buildTask(spec, bytes, dataPath);
   const optimizer = makeOptimizer(plan.optimizer, task.model.namedParameters(), plan.lr, plan.weightDecay);
   const trainer = new Trainer(task, optimizer, trainerOptions(plan));
   return { spec, plan, dataPath: resolve(dataPath), dataBytes: bytes.length, task, optimizer, trainer };
+}
+
+function startAudioSession(spec: TaskSpec, plan: RunPlan, dir: string): Session {
+  const { task, dataPath, dataBytes } = openAudioTask(spec, dir);
+  const optimizer = makeOptimizer(plan.optimizer, task.model.namedParameters(), plan.lr, plan.weightDecay);
+  return { spec, plan, dataPath, dataBytes, task, optimizer, trainer: new Trainer(task, optimizer, trainerOptions(plan)) };
 }
 
 /** Reads and checks a checkpoint directory's config.json (after crash recovery of its path). */
@@ -116,7 +125,8 @@ function readWeights(dir: string, config: CheckpointConfig): ReturnType<typeof r
 function checkSpecFitsWeights(config: CheckpointConfig, weights: Record<string, { data: ArrayLike<number> }>, source: string): void {
   const m = config.spec.model;
   const enc = (config.saved.encoding ?? {}) as { vocab?: unknown };
-  const vocab = Array.isArray(config.saved.vocab) ? config.saved.vocab.length : Array.isArray(enc.vocab) ? enc.vocab.length : 0;
+  const logEvents = (config.saved.encoding as { events?: unknown } | undefined)?.events;
+  const vocab = Array.isArray(config.saved.vocab) ? config.saved.vocab.length : Array.isArray(enc.vocab) ? enc.vocab.length : Array.isArray(logEvents) ? logEvents.length : 0;
   const embedding = Number.isInteger(m.embeddingDim) && m.embeddingDim > 0 ? m.embeddingDim : 0;
   // A forecaster reads 2 + extras features: its first layer holds hiddenSize x features input
   // weights, its head horizon x hiddenSize, its highway horizon x (steps x features).
@@ -138,14 +148,16 @@ export async function resumeSession(
 ): Promise<Session> {
   const { dir: real, config } = await readCheckpointConfig(dir);
   const dataPath = dataOverride ?? config.data.path;
-  const bytes = readData(dataPath);
-  if (bytes.length !== config.data.bytes) {
+  const spec = config.spec;
+  // Audio reads a folder of recordings (openAudioTask checks their total size the same way).
+  const audio = spec.kind === 'audio' ? openAudioTask(spec, dataPath, config.saved, config.data.bytes) : null;
+  const bytes = audio ? new Uint8Array(0) : readData(dataPath);
+  if (!audio && bytes.length !== config.data.bytes) {
     throw new FormatError(`${dataPath}: has ${bytes.length} bytes but the checkpoint was trained on ${config.data.bytes}; resume needs the same data file`);
   }
-  const spec = config.spec;
   const plan = { ...(config.training.plan as unknown as RunPlan), ...(limits ?? {}) };
   const weights = readWeights(real, config);
-  const task = buildTask(spec, bytes, dataPath, config.saved);
+  const task = audio ? audio.task : buildTask(spec, bytes, dataPath, config.saved);
   task.model.loadStateDict(weights);
   const statePath = join(real, 'state.safetensors');
   const state = readSafetensors(readData(statePath), statePath);
@@ -161,19 +173,21 @@ export async function resumeSession(
   if (Object.keys(best).length > 0) trainer.bestParams = task.model.namedParameters().map(([name, p]) => best[name] ?? p.data.slice());
   const avg = pick('avg.');
   if (Object.keys(avg).length > 0) trainer.averaged = task.model.namedParameters().map(([name, p]) => avg[name] ?? p.data.slice());
-  return { spec, plan, dataPath, dataBytes: bytes.length, task, optimizer, trainer };
+  return { spec, plan, dataPath, dataBytes: audio ? audio.dataBytes : bytes.length, task, optimizer, trainer };
 }
 
 /** Writes the session as a checkpoint directory, atomically (old or new survives any crash). */
 export async function saveSession(dir: string, s: Session, metrics?: Record<string, unknown>): Promise<void> {
-  await writeDirAtomic(dir, snapshotSession(s, metrics));
+  await writeDirAtomic(dir, await snapshotSession(s, metrics));
 }
 
 /**
- * The checkpoint files of a session as it is now, serialised synchronously so that a
- * training loop running on cannot change them while they are written.
+ * The checkpoint files of a session as it is now. Everything is serialised synchronously, at
+ * the call, so that a training loop running on cannot change them while they are written;
+ * only the loss chart is drawn after (its d3 code loads on first use, so importing
+ * `recur-nn/node` does not load it).
  */
-export function snapshotSession(s: Session, metrics?: Record<string, unknown>): Record<string, Uint8Array | string> {
+export async function snapshotSession(s: Session, metrics?: Record<string, unknown>): Promise<Record<string, Uint8Array | string>> {
   const optState = s.optimizer.getState();
   const taskState = s.task.getState();
   const stateTensors: Record<string, { shape: number[]; data: Float32Array }> = {};
@@ -201,16 +215,19 @@ export function snapshotSession(s: Session, metrics?: Record<string, unknown>): 
   };
   const history = s.trainer.state.history;
   const csv = ['step,loss,val', ...history.map((h) => `${h.step},${Number.isFinite(h.loss) ? h.loss : ''},${h.val ?? ''}`)].join('\n') + '\n';
-  return {
+  const files = {
     'model.safetensors': writeSafetensors(s.task.model.stateDict(), { format: 'pt', task: s.spec.kind }),
     'state.safetensors': writeSafetensors(stateTensors),
     'config.json': JSON.stringify(config, null, 2) + '\n',
     'loss.csv': csv,
-    'loss.svg': lossChart(history, VALIDATION_NAMES[s.spec.kind] ?? 'metric'),
   };
+  // A copy of the history as it is now (training appends to it meanwhile).
+  const chart = lossChart(history.map((h) => ({ ...h })), isGlobalSpec(s.spec) ? 'sMAPE % (mean over series)' : VALIDATION_NAMES[s.spec.kind] ?? 'metric');
+  return { ...files, 'loss.svg': await chart };
 }
 
-function lossChart(history: Array<{ step: number; loss: number; val?: number }>, valName: string): string {
+async function lossChart(history: Array<{ step: number; loss: number; val?: number }>, valName: string): Promise<string> {
+  const { PALETTE, stackedChartsSvg } = await import('../io/svg-chart.js');
   return stackedChartsSvg([
     {
       series: [{ label: 'training loss', points: history.filter((h) => Number.isFinite(h.loss)).map((h) => [h.step, h.loss]), color: PALETTE[0]! }],
@@ -223,5 +240,5 @@ function lossChart(history: Array<{ step: number; loss: number; val?: number }>,
   ]);
 }
 
-const VALIDATION_NAMES: Record<string, string> = { charlm: 'bits per character', forecast: 'RMSE', classify: 'accuracy' };
+const VALIDATION_NAMES: Record<string, string> = { charlm: 'bits per character', forecast: 'RMSE', classify: 'accuracy', logs: 'next-event NLL (nats)', audio: 'accuracy' };
 

@@ -7,6 +7,7 @@ import { saveSafetensorsFile } from '../io/safetensors-file.js';
 import type { LoadedModel } from '../checkpoint/model-from-spec.js';
 import { parsePositiveInt } from './parse.js';
 import { loadModel } from '../checkpoint/session.js';
+import { audioFeatureRecipe } from '../tasks/audio-recipe.js';
 
 interface ExportOptions {
   onnx?: string;
@@ -25,6 +26,17 @@ function decodingInfo(loaded: LoadedModel): Record<string, unknown> {
       return { task: 'forecast', encoding: loaded.encoding, names: loaded.names, window: loaded.window, horizon: loaded.horizon };
     case 'classify':
       return { task: 'classify', encoding: loaded.encoding };
+    case 'logs':
+      // Ids 0-3 are padding, unknown, start and end; the events follow (see EventVocabulary).
+      return { task: 'logs', encoding: loaded.encoding };
+    case 'globalForecast': {
+      // How to deseasonalise, normalise and decode each series (README, "Time-series forecasting").
+      const { layout, quantiles, intervalScale, deseasonalise } = loaded.predictor;
+      return { task: 'forecast', global: { layout, quantiles, intervalScale, deseasonalise: deseasonalise ?? true, output: 'horizon x quantiles, step-major' } };
+    }
+    case 'audio':
+      // The graph reads normalised feature frames: the whole front end travels with it.
+      return { task: 'audio', features: audioFeatureRecipe(loaded.audio, loaded.encoding) };
   }
 }
 
@@ -73,7 +85,7 @@ export function registerExport(program: Command): void {
     .action(async (dir: string, o: ExportOptions) => {
       checkCombination(dir, o);
       const { config, loaded } = await loadModel(dir);
-      if (o.softmax && loaded.kind === 'forecast') {
+      if (o.softmax && (loaded.kind === 'forecast' || loaded.kind === 'globalForecast')) {
         throw new OptionError(`export: --softmax does not apply to ${dir}: it holds a forecast model, whose outputs are values, not classes`);
       }
       const model = loaded.model;

@@ -5,6 +5,7 @@ import { numericColumn } from '../data/series.js';
 import { decodeText } from '../data/text.js';
 import { writeOutputFile } from './write-output.js';
 import { forecastAhead } from '../tasks/forecast-ahead.js';
+import { forecastGlobal } from './forecast-global.js';
 import { parsePositiveInt } from './parse.js';
 import { loadModel, readData } from '../checkpoint/session.js';
 import { lineChartSvg, PALETTE } from '../io/svg-chart.js';
@@ -19,8 +20,14 @@ export function registerForecast(program: Command): void {
     .option('--out <file>', 'write the forecast as CSV here (default: standard output)')
     .option('--plot <file.svg>', 'also draw history and forecast as an SVG chart')
     .option('--missing <how>', 'missing values: error or interpolate', 'error')
-    .action(async (dir: string, csv: string, o: { horizon?: number; out?: string; plot?: string; missing: string }) => {
+    .option('--series <id>', 'a model of many series: the series --plot draws (default: the first)')
+    .action(async (dir: string, csv: string, o: { horizon?: number; out?: string; plot?: string; missing: string; series?: string }) => {
       const { loaded, config } = await loadModel(dir);
+      if (loaded.kind === 'globalForecast') {
+        if (o.missing !== 'error' && o.missing !== 'interpolate') throw new OptionError(`--missing must be error or interpolate, got ${o.missing}`);
+        return forecastGlobal(loaded.predictor, config.spec, readData(csv), csv, { ...o, missing: o.missing });
+      }
+      if (o.series !== undefined) throw new OptionError(`--series is for models of many series; ${dir} forecasts one`);
       if (loaded.kind !== 'forecast') throw new OptionError(`${dir} holds a ${loaded.kind} model; forecast needs a forecast checkpoint`);
       if (o.missing !== 'error' && o.missing !== 'interpolate') throw new OptionError(`--missing must be error or interpolate, got ${o.missing}`);
       let bytes: Uint8Array;

@@ -2,6 +2,18 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeSafetensors } from './info-safetensors.js';
 import { loadModel } from '../checkpoint/session.js';
+import { audioFeatureRecipe } from '../tasks/audio-recipe.js';
+import type { AudioSpec } from '../tasks/audio.js';
+
+/** How an audio model's files were labelled, grouped and split, as the flags that say so. */
+function namingOf(a: AudioSpec): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (a.labelPattern !== undefined) out.labelPattern = a.labelPattern;
+  else out.labels = 'first folder level';
+  if (a.groupPattern !== undefined) out.groupPattern = a.groupPattern;
+  if (a.testPattern !== undefined) out.testPattern = a.testPattern;
+  return out;
+}
 
 export function registerInfo(program: Command): void {
   program
@@ -34,6 +46,8 @@ export function registerInfo(program: Command): void {
         bestValidation: t.best,
         optimizer: config.training.optimizer.kind,
         metrics: config.metrics ?? null,
+        // Audio: the feature front end a server must reproduce (without the normaliser's numbers).
+        ...(loaded.kind === 'audio' ? { features: audioFeatureRecipe(loaded.audio, loaded.encoding).settings, labels: loaded.encoding.labels, naming: namingOf(loaded.audio) } : {}),
         saved: config.createdAt,
         recur: config.recurVersion,
       };

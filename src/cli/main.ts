@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RecurError } from '../errors.js';
 import { recurVersion } from '../io/package-version.js';
+import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
 import { registerForecast } from './forecast.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerViz(program);
   registerParseLogs(program);
+  registerDetect(program);
   // --version on the program and on every command (`recur train --version` too).
   program.version(recurVersion(), '-V, --version', 'print the version of recur');
   for (const c of program.commands) c.exitOverride().version(recurVersion(), '-V, --version', 'print the version of recur');

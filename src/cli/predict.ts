@@ -4,6 +4,7 @@ import { decodeText } from '../data/text.js';
 import { classify, nextCharacters } from '../tasks/predict.js';
 import { loadModel, readData } from '../checkpoint/session.js';
 import { OptionError } from '../errors.js';
+import { printAudioPredictions } from './predict-audio.js';
 
 /** Inputs from a file: JSON array or JSONL records (their text/sequence field), else one text per line. */
 function readInputs(text: string, field: string): Array<{ text?: string; steps?: number[][] }> {
@@ -22,11 +23,17 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description('classify texts or sequences (classify checkpoints), or show the next likely characters (charlm)')
     .argument('<dir>', 'checkpoint directory')
-    .argument('<input>', 'a file (JSON, JSONL or one text per line) or a literal text')
+    .argument('<input...>', 'a file (JSON, JSONL or one text per line) or a literal text; audio: one or more WAV files')
     .option('--field <name>', 'field holding the input in JSON records', 'text')
     .option('--json', 'one JSON object per input')
-    .action(async (dir: string, input: string, o: { field: string; json?: boolean }) => {
+    .action(async (dir: string, given: string[], o: { field: string; json?: boolean }) => {
       const { loaded } = await loadModel(dir);
+      if (loaded.kind === 'audio') {
+        printAudioPredictions(loaded, given, !!o.json);
+        return;
+      }
+      if (given.length > 1) throw new OptionError(`predict: give one input (a file, or a text in quotes); ${given.length} were given`);
+      const input = given[0]!;
       const inputs = existsSync(input) ? readInputs(decodeText(readData(input), input), o.field) : [{ text: input }];
       if (loaded.kind === 'classify') {
         const results = classify(loaded.model, loaded.encoding, inputs);
@@ -41,7 +48,7 @@ export function registerPredict(program: Command): void {
           else console.log(`${JSON.stringify(x.text)} -> ${top.map((c) => `${JSON.stringify(c.char)} ${c.p.toFixed(3)}`).join(', ')}`);
         }
       } else {
-        throw new OptionError(`${dir} holds a forecast model; use 'recur forecast ${dir} <csv>'`);
+        throw new OptionError(loaded.kind === 'logs' ? `${dir} holds a logs model; use 'recur detect ${dir} <sessions.jsonl>'` : `${dir} holds a forecast model; use 'recur forecast ${dir} <csv>'`);
       }
     });
 }

@@ -2,6 +2,7 @@ import { CharLm } from '../models/char-lm.js';
 import type { CharLmTask } from '../tasks/charlm.js';
 import type { EvalReport, Task, TaskKind } from '../training/task.js';
 import { Rng } from '../tensor/random.js';
+import { globalReportRows, isGlobalReport } from './report-global.js';
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
 
@@ -11,6 +12,8 @@ export function printReport(kind: TaskKind, m: EvalReport, task?: Task): void {
   if (kind === 'charlm') {
     rows.push(['bits per character (test)', m.bpc, 'recur']);
     rows.push(['bits per character (test)', m.unigram_bpc, 'unigram baseline']);
+  } else if (kind === 'forecast' && isGlobalReport(m)) {
+    rows.push(...globalReportRows(m));
   } else if (kind === 'forecast') {
     rows.push(['RMSE, one step ahead (test)', m.rmse, 'recur']);
     rows.push(['RMSE', m.naive_rmse, 'persistence baseline']);
@@ -19,6 +22,16 @@ export function printReport(kind: TaskKind, m: EvalReport, task?: Task): void {
     rows.push(['MAE', m.mae, 'recur']);
     rows.push(['MASE', m.mase, 'recur']);
     for (const k of Object.keys(m)) if (k.startsWith('rmse_h')) rows.push([`RMSE over ${k.slice(6)} steps`, m[k], 'recur']);
+  } else if (kind === 'logs') {
+    if (m.f1 === undefined) rows.push(['sessions flagged (test, no labelled anomalies)', m.flagged, `of ${fmt(m.test_sessions)}`]);
+    else {
+      const prf = (p: string) => `${fmt(m[`${p}precision`])} / ${fmt(m[`${p}recall`])} / ${fmt(m[`${p}f1`])}`;
+      rows.push(['precision / recall / F1 (test)', prf(''), `recur (next event less likely than ${Number(m.threshold_p).toPrecision(3)})`]);
+      rows.push(['precision / recall / F1', prf('top_g_'), `recur, DeepLog's top-${fmt(m.g)} rule`]);
+      rows.push(['precision / recall / F1', prf('ngram_'), `n-gram baseline (top-${fmt(m.ngram_g)})`]);
+      rows.push(['precision / recall / F1', prf('unseen_'), 'baseline: an event or transition never seen in training']);
+      rows.push(['precision / recall / F1', prf('ceiling_'), 'separable ceiling (best of any detector of the sequence)']);
+    }
   } else {
     rows.push(['accuracy (test)', m.accuracy, 'recur']);
     rows.push(['accuracy (test)', m.majority_accuracy, 'majority-class baseline']);
@@ -26,7 +39,7 @@ export function printReport(kind: TaskKind, m: EvalReport, task?: Task): void {
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log('');
   for (const [name, v, who] of rows) console.log(`  ${name.padEnd(w)}  ${fmt(v).padStart(9)}  ${who}`);
-  if (kind === 'classify' && Array.isArray(m.labels) && Array.isArray(m.confusion)) {
+  if ((kind === 'classify' || kind === 'audio') && Array.isArray(m.labels) && Array.isArray(m.confusion)) {
     const labels = m.labels as string[];
     const lw = Math.max(6, ...labels.map((l) => l.length));
     console.log(`\n  confusion matrix (rows: true, columns: predicted)\n  ${''.padEnd(lw)} ${labels.map((l) => l.padStart(lw)).join(' ')}`);

@@ -5,6 +5,9 @@ import { OptionError } from '../errors.js';
 import { DEFAULT_WINDOW } from '../data/windows.js';
 import type { DraftSpec } from '../tasks/build.js';
 import { specProblem } from '../tasks/spec-check.js';
+import type { AudioAugment } from '../tasks/audio-batch.js';
+import { addAudioOptions, audioSpecFrom } from './train-audio.js';
+import { isGlobalSpec } from '../tasks/build-global.js';
 import type { TaskKind } from '../training/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
 import { parseDuration, parseFraction, parseList, parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
@@ -17,11 +20,25 @@ import { resumeSession, startSession, type RunPlan, type Session } from '../chec
 /** Per-task defaults, chosen by measurement on the bundled data (see README, "Choosing defaults"). */
 const DEFAULTS: Record<
   TaskKind,
-  { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; dropout: number; recurrentDropout: number; evalEvery: number; average: number }
+  { hidden: number; layers: number; embedding: number; batch: number; seqLen: number; lr: number; epochs?: number; timeMs?: number; steps?: number; dropout: number; recurrentDropout: number; evalEvery: number; average: number }
 > = {
   charlm: { hidden: 256, layers: 1, embedding: 64, batch: 32, seqLen: 32, lr: 4e-3, timeMs: 120_000, dropout: 0, recurrentDropout: 0, evalEvery: 200, average: 0 },
   forecast: { hidden: 32, layers: 1, embedding: 0, batch: 16, seqLen: 24, lr: 1e-2, epochs: 150, dropout: 0, recurrentDropout: 0.1, evalEvery: 0, average: 0.99 },
   classify: { hidden: 64, layers: 1, embedding: 32, batch: 32, seqLen: 200, lr: 5e-3, epochs: 15, dropout: 0, recurrentDropout: 0, evalEvery: 0, average: 0 },
+  logs: { hidden: 64, layers: 2, embedding: 16, batch: 128, seqLen: 10, lr: 5e-3, epochs: 3, dropout: 0, recurrentDropout: 0, evalEvery: 0, average: 0 },
+  // audio: a 2x64 bidirectional GRU (README, "Audio"); seqLen is not used (each clip is read whole).
+  audio: { hidden: 64, layers: 2, embedding: 0, batch: 32, seqLen: 1, lr: 3e-3, epochs: 15, dropout: 0, recurrentDropout: 0, evalEvery: 0, average: 0 },
+};
+
+/**
+ * A forecaster of many series (--series-id / --columns): chosen on M1 monthly's validation part
+ * (README, "Choosing defaults"): 2,000 steps whatever the number of series (7.5 epochs of M1
+ * monthly's windows, 125 of M1 yearly's), validated each epoch, the best weights kept. Weight
+ * averaging (0.99) only for a single series: it cost M1 yearly's validation 0.2-0.7 sMAPE (seeds
+ * 0-2) and was neutral on monthly and quarterly, but steadied one series' runs (sunspots).
+ */
+const GLOBAL_FORECAST_DEFAULTS: (typeof DEFAULTS)['forecast'] = {
+  hidden: 32, layers: 1, embedding: 0, batch: 64, seqLen: 24, lr: 3e-3, steps: 2000, dropout: 0, recurrentDropout: 0, evalEvery: 0, average: 0,
 };
 
 /** The bundled default text for `recur train` with no data file. */
@@ -29,7 +46,8 @@ export const BUNDLED_TEXT = fileURLToPath(new URL('../../data/moby_dick.txt', im
 
 interface TrainFlags {
   task: TaskKind;
-  model: 'lstm' | 'gru' | 'rnn';
+  /** Default lstm; audio: gru. */
+  model?: 'lstm' | 'gru' | 'rnn';
   hidden?: number;
   layers?: number;
   embedding?: number;
@@ -71,24 +89,41 @@ interface TrainFlags {
   highway?: number | true;
   horizon: number;
   season: number;
+  seriesId?: string;
+  columns?: string[];
+  category?: string;
+  quantiles?: string[];
+  calendar: boolean;
   tokens: 'char' | 'word';
   inputField?: string;
   labelField?: string;
+  /** audio (src/cli/train-audio.ts) */
+  labelPattern?: string;
+  groupPattern?: string;
+  testPattern?: string;
+  audioFeatures?: 'logmel' | 'mfcc';
+  mels?: number;
+  sampleRate?: number;
+  rmsLevel?: number;
+  logOffset?: number;
+  recordingMean?: boolean;
+  augment?: AudioAugment;
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const train = program
     .command('train')
-    .description('train a model on a text file (charlm), a CSV time series (forecast) or labelled sequences (classify)')
-    .argument('[data]', 'data file; default: the bundled Moby Dick text (charlm)')
-    .addOption(new Option('--task <task>', 'what to learn').choices(['charlm', 'forecast', 'classify']).default('charlm'))
-    .addOption(new Option('--model <cell>', 'recurrent cell').choices(['lstm', 'gru', 'rnn']).default('lstm'))
+    .description('train a model on a text file (charlm), a CSV time series (forecast), labelled sequences (classify), log sessions (logs: next-event anomaly detection) or a folder of WAV recordings (audio)')
+    .argument('[data]', 'data file (audio: a folder of WAV files); default: the bundled Moby Dick text (charlm)')
+    .addOption(new Option('--task <task>', 'what to learn').choices(['charlm', 'forecast', 'classify', 'logs', 'audio']).default('charlm'))
+    .addOption(new Option('--model <cell>', 'recurrent cell (default: lstm; audio: gru)').choices(['lstm', 'gru', 'rnn']))
     .option('--hidden <n>', 'hidden units per layer', parsePositiveInt)
     .option('--layers <n>', 'stacked recurrent layers', parsePositiveInt)
     .option('--embedding <n>', 'embedding size for characters or tokens', parsePositiveInt)
     .option('--dropout <p>', 'dropout between recurrent layers', parseFraction)
     .option('--output-dropout <p>', 'charlm: dropout on the recurrent output before the head (default 0)', parseFraction)
-    .option('--bidirectional', 'read sequences both ways (classify)')
+    .option('--bidirectional', 'read sequences both ways (classify; audio: the default)')
+    .option('--no-bidirectional', 'audio: read recordings forwards only')
     .option('--forget-bias <b>', 'initial LSTM forget-gate bias', parseNumberIn(-10, 10))
     .option('--layer-norm', 'layer-normalised LSTM/GRU cells (reference kernels; see docs/variants.md)')
     .option('--recurrent-dropout <p>', 'variational dropout on inputs and recurrent state, one mask per sequence (default: forecast 0.1, else 0)', parseFraction)
@@ -108,8 +143,8 @@ export function registerTrain(program: Command): void {
     .option('--average <decay>', 'evaluate and keep a moving average of the weights with this decay (0 = off)', parseFraction)
     .option('--no-restore-best', 'end with the last parameters rather than those of the best validation')
     .option('--patience <n>', 'stop after N validations without improvement (0 = never)', parseNonNegativeInt, 0)
-    .option('--val-fraction <f>', 'part held out for validation, before the test part (default: charlm 20,000 characters within 2-10% of the text, else 0.1)', parseFraction)
-    .option('--test-fraction <f>', 'last part held out for testing (default: charlm 0.1, forecast 1/3, classify 0.2)', parseFraction)
+    .option('--val-fraction <f>', 'part held out for validation, before the test part (default: charlm 20,000 characters within 2-10% of the text, logs 0.2 of the normal sessions, else 0.1)', parseFraction)
+    .option('--test-fraction <f>', 'last part held out for testing (default: charlm 0.1, forecast 1/3, classify 0.2, logs 0.3 of the normal sessions)', parseFraction)
     .option('--out <dir>', 'checkpoint directory (default runs/<task>-<time>)')
     .option('--resume', 'continue the checkpoint in --out where it stopped')
     .option('--seed <n>', 'random seed', parseNonNegativeInt, 0)
@@ -120,13 +155,19 @@ export function registerTrain(program: Command): void {
     .option('--features <names>', 'forecast: extra input columns, comma-separated', parseList)
     .addOption(new Option('--missing <how>', 'forecast: missing values').choices(['error', 'interpolate']).default('error'))
     .addOption(new Option('--transform <t>', 'forecast: model log(y); auto: for positive series spanning 3x whose swings grow with the level').choices(['auto', 'none', 'log']).default('auto'))
-    .option('--window <n>', `forecast: past steps the model reads (default ${DEFAULT_WINDOW})`, parsePositiveInt)
+    .option('--window <n>', `forecast: past steps the model reads (default ${DEFAULT_WINDOW}); logs: previous events the next is predicted from (default 10)`, parsePositiveInt)
     .option('--highway [steps]', 'forecast: add a linear term on the last steps of the window (default: all of it) to the network\'s output (LSTNet\'s highway); helps series dominated by trend and season', parsePositiveInt)
     .option('--horizon <n>', 'forecast: future steps predicted at once', parsePositiveInt, 1)
-    .option('--season <n>', 'forecast: seasonal period for the seasonal-naive baseline (0 = detect)', parseNonNegativeInt, 0)
+    .option('--season <n>', 'forecast: seasonal period for the seasonal-naive baseline, and with many series for deseasonalising (0 = detect)', parseNonNegativeInt, 0)
+    .option('--series-id <column>', 'forecast: one model for every series of a long-format CSV (series,t,value); this column names the series')
+    .option('--columns <names>', 'forecast: one model for every series of a wide CSV, one column per series (comma-separated)', parseList)
+    .option('--category <column>', 'forecast with --series-id: a static category per series, read as an input')
+    .option('--quantiles <levels>', 'forecast with many series: quantile levels predicted (default 0.1,0.5,0.9)', parseList)
+    .option('--no-calendar', 'forecast with many series: no position-in-season input')
     .addOption(new Option('--tokens <kind>', 'classify: character or word tokens').choices(['char', 'word']).default('char'))
     .option('--input-field <name>', 'classify: field or column with the text or sequence')
-    .option('--label-field <name>', 'classify: field or column with the label')
+    .option('--label-field <name>', 'classify: field or column with the label');
+  addAudioOptions(train)
     .action(async (data: string | undefined, flags: TrainFlags, command: Command) => {
       const given = command.options
         .filter((o) => command.getOptionValueSource(o.attributeName()) === 'cli')
@@ -136,17 +177,19 @@ export function registerTrain(program: Command): void {
 }
 
 function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
-  const d = DEFAULTS[flags.task];
+  const panelTask = flags.task === 'forecast' && isGlobalSpec(flags);
+  // One series (--columns NAME): weights averaged as the single-series forecaster's are.
+  const d = panelTask ? { ...GLOBAL_FORECAST_DEFAULTS, average: flags.columns?.length === 1 ? 0.99 : 0 } : DEFAULTS[flags.task];
   const highway = flags.highway === true ? (flags.window ?? DEFAULT_WINDOW) : flags.highway;
   const recurrentDropout = flags.recurrentDropout ?? d.recurrentDropout;
   const spec: DraftSpec = {
     kind: flags.task,
     model: {
-      cell: flags.model,
+      cell: flags.model ?? (flags.task === 'audio' ? 'gru' : 'lstm'),
       hiddenSize: flags.hidden ?? d.hidden,
       numLayers: flags.layers ?? d.layers,
       dropout: flags.dropout ?? d.dropout,
-      bidirectional: flags.bidirectional ?? false,
+      bidirectional: flags.bidirectional ?? flags.task === 'audio',
       forgetBias: flags.forgetBias ?? null,
       ...(flags.layerNorm ? { layerNorm: true } : {}),
       ...(recurrentDropout > 0 ? { recurrentDropout } : {}),
@@ -158,7 +201,7 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
     batchSize: flags.batch ?? d.batch,
     seed: flags.seed,
     valFraction: flags.valFraction,
-    testFraction: flags.testFraction ?? (flags.task === 'forecast' ? 1 / 3 : flags.task === 'classify' ? 0.2 : 0.1),
+    testFraction: flags.testFraction ?? (flags.task === 'forecast' ? 1 / 3 : flags.task === 'classify' ? 0.2 : flags.task === 'logs' ? 0.3 : flags.task === 'audio' ? 0.2 : 0.1),
     seqLen: flags.seqLen ?? d.seqLen,
     column: flags.column,
     features: flags.features,
@@ -167,9 +210,15 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
     window: flags.window,
     horizon: flags.horizon,
     season: flags.season,
+    seriesId: flags.seriesId,
+    columns: flags.columns,
+    category: flags.category,
+    quantiles: flags.quantiles?.map(Number),
+    calendar: flags.calendar === false ? false : undefined,
     tokens: flags.tokens,
     inputField: flags.inputField,
     labelField: flags.labelField,
+    audio: audioSpecFrom(flags.task, flags),
   };
   const problem = specProblem(spec, 'flags');
   if (problem) throw new OptionError(problem);
@@ -177,7 +226,7 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
   const plan: RunPlan = {
     epochs: flags.epochs ?? (limited ? undefined : d.epochs),
     timeLimitMs: flags.time ?? (limited ? undefined : d.timeMs),
-    maxSteps: flags.steps,
+    maxSteps: flags.steps ?? (limited ? undefined : d.steps),
     lr: flags.lr ?? d.lr,
     schedule: flags.schedule,
     warmupSteps: flags.warmup,

@@ -9,6 +9,10 @@ import type { RecurrentConfig } from '../models/config.js';
 import { CharLmTask, defaultValFraction } from './charlm.js';
 import { ClassifyTask, type ClassifyEncoding } from './classify.js';
 import { ForecastTask } from './forecast.js';
+import { buildGlobalTask, isGlobalSpec, type GlobalSaved } from './build-global.js';
+import type { AudioSpec } from './audio.js';
+import { DEFAULT_HISTORY, LogsTask, type LogsEncoding } from './logs.js';
+import { parseSessionsJsonl } from '../data/logs/sessions.js';
 import type { Task, TaskKind } from '../training/task.js';
 import { specProblem } from './spec-check.js';
 
@@ -31,6 +35,7 @@ export interface TaskSpec {
   features?: string[];
   missing?: 'error' | 'interpolate';
   transform?: 'auto' | 'none' | 'log';
+  /** forecast: past steps the model reads; logs: previous events (h, default 10) */
   window?: number;
   horizon?: number;
   season?: number;
@@ -38,6 +43,15 @@ export interface TaskSpec {
   tokens?: 'char' | 'word';
   inputField?: string;
   labelField?: string;
+  /** audio: file naming, feature front end and augmentation (the data is a folder: buildAudioTask) */
+  audio?: AudioSpec;
+  /** forecast, global model (many series: GlobalSpecFields): long format's id column, or wide format's series columns */
+  seriesId?: string;
+  columns?: string[];
+  /** global forecast: a static category column (long format), the quantiles, the season position as input */
+  category?: string;
+  quantiles?: number[];
+  calendar?: boolean;
 }
 
 /** A spec as given, before defaults that depend on the data are filled in (`resolveSpec`). */
@@ -46,7 +60,8 @@ export type DraftSpec = Omit<TaskSpec, 'valFraction'> & { valFraction?: number }
 /** Fills in the data-dependent defaults: charlm's validation part (defaultValFraction), else 10%. */
 export function resolveSpec(draft: DraftSpec, bytes: Uint8Array, source: string): TaskSpec {
   if (draft.valFraction !== undefined) return { ...draft, valFraction: draft.valFraction };
-  const valFraction = draft.kind === 'charlm' ? defaultValFraction(codePoints(decodeText(bytes, source))) : 0.1;
+  // logs: 20% of the normal sessions (and 40% of the labelled anomalies) for choosing the threshold.
+  const valFraction = draft.kind === 'charlm' ? defaultValFraction(codePoints(decodeText(bytes, source))) : draft.kind === 'logs' ? 0.2 : 0.1;
   return { ...draft, valFraction };
 }
 
@@ -87,6 +102,8 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
       );
     }
     case 'forecast': {
+      // --series-id / --columns: one model for many series (tasks/build-global.ts).
+      if (isGlobalSpec(spec)) return buildGlobalTask(spec, bytes, source, saved as Partial<GlobalSaved>);
       const table = parseCsv(decodeText(bytes, source), source);
       const column = spec.column ?? defaultColumn(table.header, source);
       const names = [column, ...(spec.features ?? [])];
@@ -127,8 +144,15 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
         seed: spec.seed,
       }, saved.encoding as ClassifyEncoding | undefined);
     }
+    case 'logs': {
+      const sessions = parseSessionsJsonl(decodeText(bytes, source), source);
+      const options = { model: spec.model, history: spec.window ?? DEFAULT_HISTORY, batchSize: spec.batchSize, valFraction: spec.valFraction, testFraction: spec.testFraction, seed: spec.seed };
+      return new LogsTask(sessions, options, saved.encoding as LogsEncoding | undefined);
+    }
+    case 'audio':
+      throw new OptionError(`${source}: --task audio reads a folder of WAV files (buildAudioTask), not one data file`);
     default:
-      throw new OptionError(`unknown task '${String((spec as { kind: unknown }).kind)}'; use charlm, forecast or classify`);
+      throw new OptionError(`unknown task '${String((spec as { kind: unknown }).kind)}'; use charlm, forecast, classify, logs or audio`);
   }
 }
 

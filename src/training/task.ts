@@ -2,7 +2,7 @@ import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** The tasks recur trains end to end. */
-export type TaskKind = 'charlm' | 'forecast' | 'classify';
+export type TaskKind = 'charlm' | 'forecast' | 'classify' | 'logs' | 'audio';
 
 /** A metric the trainer watches on the validation part, with the direction that is better. */
 export interface Validation {

@@ -22,6 +22,13 @@ const examples: Array<[string, string[], (stdout: string) => void]> = [
     assert.equal(period, 12, 'the airline series is monthly');
     assert.ok(rmse! < seasonal! && rmse! < naive!, `RMSE ${rmse} must beat persistence ${naive} and seasonal-naive ${seasonal}`);
   }],
+  ['global-forecast.ts', [], (out) => {
+    const [series, smape, mase, naive2, naive2Mase, , , coverage] = numbers(out, /(\d+) series: sMAPE (\S+) MASE (\S+) \(Naive2 (\S+) \/ (\S+), Theta (\S+) \/ (\S+)\); 80% interval holds (\S+)%/);
+    assert.equal(series, 176, 'the M1 quarterly series longer than 16 values');
+    assert.ok(smape! < naive2! && mase! < naive2Mase!, `sMAPE ${smape} / MASE ${mase} must beat Naive2's ${naive2} / ${naive2Mase}`);
+    assert.ok(coverage! >= 70 && coverage! <= 90, `the 80% interval holds ${coverage}%`);
+    assert.match(out, /QRF1 next 8 quarters: (\S+ \[\S+, \S+\](, )?){8}/);
+  }],
   ['classify.ts', ['3'], (out) => {
     const [acc, majority] = numbers(out, /accuracy (\S+) \(majority class (\S+)\)/);
     assert.ok(acc! > 0.75 && acc! > majority!, `accuracy ${acc} (majority ${majority})`);

@@ -10,7 +10,7 @@ const model = { cell: 'lstm' as const, hiddenSize: 8, numLayers: 1, dropout: 0, 
 test('specProblem: options for another task, and a highway longer than the window, in flag or field words', () => {
   assert.equal(specProblem({ kind: 'charlm', model: { highway: 3 } }, 'flags'), '--highway is for --task forecast only');
   assert.equal(specProblem({ kind: 'charlm', model: { highway: 3 } }, 'fields'), 'spec.model.highway is for forecast models, not charlm');
-  assert.equal(specProblem({ kind: 'forecast', model: { bidirectional: true } }, 'flags'), '--bidirectional is for --task classify only');
+  assert.equal(specProblem({ kind: 'forecast', model: { bidirectional: true } }, 'flags'), '--bidirectional is for --task classify or audio only');
   assert.equal(specProblem({ kind: 'classify', model: { outputDropout: 0.2 } }, 'fields'), 'spec.model.outputDropout is for charlm models, not classify');
   // The window defaults to 12 (DEFAULT_WINDOW).
   assert.equal(specProblem({ kind: 'forecast', model: { highway: 13 } }, 'flags'), '--highway 13 reads more steps than the window has (12); use --highway <= --window');

@@ -15,3 +15,6 @@ export { fitSeen, detectUnseen, type SeenModel } from './anomaly/unseen.js';
 export { scoreDetection, separableCeiling, type DetectionScores, type Ceiling } from './anomaly/evaluate.js';
 export { splitSessions, type SessionSplit } from './anomaly/split.js';
 export { runBaselines, type BaselineReport } from './anomaly/hdfs-benchmark.js';
+export { EventVocabulary, nextEventWindows, timeMajor, PAD_ID, UNKNOWN_ID, START_ID, END_ID, MAX_EVENTS } from './event-windows.js';
+export { LineSplitter, StreamDecoder, SessionCloser, MAX_OPEN_SESSIONS, type CloseReason } from './stream-sessions.js';
+export { TemplateMatcher } from './template-matcher.js';

@@ -4,7 +4,9 @@ import { cliTarget } from './targets-cli.js';
 import { csvTarget, labelledTarget, textTarget } from './targets-data.js';
 import { checkpointTarget, configTarget, onnxTarget, safetensorsTarget } from './targets-io.js';
 import { logsTarget, sessionsTarget } from './targets-logs.js';
+import { logDetectTarget } from './targets-log-detect.js';
 import { wavTarget } from './targets-audio.js';
+import { panelTarget } from './targets-panel.js';
 
 export interface NamedTarget {
   name: string;
@@ -17,6 +19,6 @@ function entry<I>(t: FuzzTarget<I>): NamedTarget {
 
 /** Every fuzz target, in the order the table lists them. */
 export const TARGETS: readonly NamedTarget[] = [
-  entry(safetensorsTarget), entry(configTarget), entry(checkpointTarget), entry(onnxTarget), entry(csvTarget),
-  entry(textTarget), entry(labelledTarget), entry(wavTarget), entry(logsTarget), entry(sessionsTarget), entry(cliTarget), entry(layersTarget),
+  entry(safetensorsTarget), entry(configTarget), entry(checkpointTarget), entry(onnxTarget), entry(csvTarget), entry(panelTarget),
+  entry(textTarget), entry(labelledTarget), entry(wavTarget), entry(logsTarget), entry(sessionsTarget), entry(logDetectTarget), entry(cliTarget), entry(layersTarget),
 ];

@@ -1,0 +1,106 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { OptionError } from '../errors.js';
+import { DEFAULT_AUDIO_SPEC } from '../tasks/audio-build.js';
+import type { AudioAugment } from '../tasks/audio-batch.js';
+import type { AudioSpec } from '../tasks/audio.js';
+import { parseNumberIn, parsePositiveInt } from './parse.js';
+
+/** `recur train --task audio`'s own flags, as parsed by commander. */
+export interface AudioFlags {
+  labelPattern?: string;
+  groupPattern?: string;
+  testPattern?: string;
+  audioFeatures?: 'logmel' | 'mfcc';
+  mels?: number;
+  sampleRate?: number;
+  rmsLevel?: number;
+  logOffset?: number;
+  recordingMean?: boolean;
+  augment?: AudioAugment;
+}
+
+/** Each augmentation's amount when named without one in --augment. */
+const AUGMENT_DEFAULTS = { specaugment: 1, shift: 4, noise: 0.05, stretch: 0.1, warp: 0.1 } as const;
+
+/**
+ * Parses --augment: 'none', or a comma-separated list of specaugment, shift[=frames],
+ * noise[=std], stretch[=fraction], warp[=fraction], e.g. 'specaugment,warp=0.15'.
+ */
+export function parseAugment(value: string): AudioAugment {
+  const a: AudioAugment = { specAugment: false, timeShift: 0, noise: 0, stretch: 0, warp: 0 };
+  if (value.trim() === 'none') return a;
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [name, amount] = part.split('=') as [string, string | undefined];
+    if (!(name in AUGMENT_DEFAULTS)) throw new InvalidArgumentError(`'${name}' is not an augmentation; use none or a list of specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction]`);
+    const key = name as keyof typeof AUGMENT_DEFAULTS;
+    const n = amount === undefined ? AUGMENT_DEFAULTS[key] : Number(amount);
+    const ok = key === 'shift' ? Number.isInteger(n) && n >= 0 && n <= 1000 : key === 'specaugment' ? amount === undefined : n >= 0 && (key === 'noise' ? n <= 10 : n < 1);
+    if (!ok) throw new InvalidArgumentError(`'${part}': ${key === 'specaugment' ? 'specaugment takes no amount' : key === 'shift' ? 'shift takes a whole number of frames' : key === 'noise' ? 'noise takes a std in [0, 10]' : `${key} takes a fraction in [0, 1)`}`);
+    if (key === 'specaugment') a.specAugment = true;
+    else if (key === 'shift') a.timeShift = n;
+    else a[key] = n;
+  }
+  return a;
+}
+
+/** Adds the audio flags to `recur train`. */
+export function addAudioOptions(cmd: Command): Command {
+  const d = DEFAULT_AUDIO_SPEC;
+  return cmd
+    .option('--label-pattern <regex>', "audio: the label is the first capture group of this pattern on each file name, e.g. '^(\\d)_' (default: the first folder level under DIR)")
+    .option('--group-pattern <regex>', "audio: the speaker or source of each file (first capture group), e.g. '^\\d_([a-z]+)_': test and validation then hold out whole groups")
+    .option('--test-pattern <regex>', "audio: files whose name matches form the test part (e.g. an official split, or '_theo_' for one speaker)")
+    .addOption(new Option('--audio-features <kind>', `audio: log-mel bands or MFCCs (default ${d.features})`).choices(['logmel', 'mfcc']))
+    .option('--mels <n>', `audio: mel bands (default ${d.nMels})`, parsePositiveInt)
+    .option('--sample-rate <hz>', `audio: rate every recording is resampled to (default ${d.targetRate})`, parseNumberIn(1000, 192000))
+    .option('--rms-level <x>', `audio: RMS level every recording is scaled to, 0 = as recorded (default ${d.rmsLevel})`, parseNumberIn(0, 1))
+    .option('--log-offset <x>', `audio: added to the mel power before the log, a noise floor common to every recording (default ${d.logOffset})`, parseNumberIn(1e-12, 1e6))
+    .option('--recording-mean', `audio: subtract each band's mean over the recording (default ${d.subtractRecordingMean ? 'on' : 'off'})`)
+    .option('--no-recording-mean', 'audio: keep each band\'s level')
+    .option('--augment <list>', `audio: training augmentation: none, or specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction] (default ${describeAugment(d.augment)})`, parseAugment);
+}
+
+/** The --augment value that gives `a`. */
+export function describeAugment(a: AudioAugment): string {
+  const parts = [
+    ...(a.specAugment ? ['specaugment'] : []),
+    ...(a.timeShift ? [`shift=${a.timeShift}`] : []),
+    ...(a.noise ? [`noise=${a.noise}`] : []),
+    ...(a.stretch ? [`stretch=${a.stretch}`] : []),
+    ...(a.warp ? [`warp=${a.warp}`] : []),
+  ];
+  return parts.length ? parts.join(',') : 'none';
+}
+
+const AUDIO_FLAGS: ReadonlyArray<[keyof AudioFlags, string]> = [
+  ['labelPattern', '--label-pattern'], ['groupPattern', '--group-pattern'], ['testPattern', '--test-pattern'], ['audioFeatures', '--audio-features'],
+  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['augment', '--augment'],
+];
+
+/** The audio spec the flags make for --task audio; for another task, an error naming an audio flag given. */
+export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | undefined {
+  if (task !== 'audio') {
+    const given = AUDIO_FLAGS.find(([k]) => flags[k] !== undefined);
+    if (given) throw new OptionError(`${given[1]} is for --task audio only`);
+    return undefined;
+  }
+  const d = DEFAULT_AUDIO_SPEC;
+  if (flags.sampleRate !== undefined && !Number.isInteger(flags.sampleRate)) throw new OptionError(`--sample-rate must be a whole number of Hz, got ${flags.sampleRate}`);
+  const features = flags.audioFeatures ?? d.features;
+  const augment = flags.augment ?? d.augment;
+  if (features === 'mfcc' && augment.warp > 0) throw new OptionError('--augment warp bends the mel axis and applies to --audio-features logmel only');
+  return {
+    ...(flags.labelPattern !== undefined ? { labelPattern: flags.labelPattern } : {}),
+    ...(flags.groupPattern !== undefined ? { groupPattern: flags.groupPattern } : {}),
+    ...(flags.testPattern !== undefined ? { testPattern: flags.testPattern } : {}),
+    features,
+    nMels: flags.mels ?? d.nMels,
+    nMfcc: d.nMfcc,
+    targetRate: flags.sampleRate ?? d.targetRate,
+    rmsLevel: flags.rmsLevel ?? d.rmsLevel,
+    logOffset: flags.logOffset ?? d.logOffset,
+    subtractRecordingMean: flags.recordingMean ?? d.subtractRecordingMean,
+    removeDc: d.removeDc,
+    augment,
+  };
+}

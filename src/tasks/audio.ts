@@ -1,0 +1,245 @@
+import { withEval } from '../nn/with-eval.js';
+import { FormatError } from '../errors.js';
+import { audioFeatures, decodeWav, FeatureNormaliser, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
+import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
+import { crossEntropy } from '../nn/losses.js';
+import { accuracy, confusionMatrix } from '../training/metrics.js';
+import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
+import { augmentClip, batchRng, bucketBatches, clipLogits, type AudioAugment } from './audio-batch.js';
+import { splitRecordings } from './audio-split.js';
+
+/**
+ * Audio classification: a folder of recordings (WAV) -> a label per recording, with a
+ * (bidirectional) recurrent classifier reading one feature frame per step, each clip at its
+ * own length. Features are computed once; the per-band normaliser is fitted on the training
+ * part only and kept in the checkpoint with the feature settings.
+ */
+
+/** One recording as read from disk (src/io/wav-folder.ts): its name, label, group and bytes. */
+export interface AudioClip {
+  /** Path relative to the data folder, for messages. */
+  name: string;
+  label: string;
+  group?: string;
+  /** It matched the test pattern. */
+  test?: boolean;
+  bytes: Uint8Array;
+}
+
+/** The feature front end and how files are named: spec.audio of a checkpoint. */
+export interface AudioSpec {
+  /** Label = first capture group on the file name; absent: the first folder level is the label. */
+  labelPattern?: string;
+  /** Group (speaker, source) = first capture group on the file name; whole groups are held out. */
+  groupPattern?: string;
+  /** Files whose name matches form the test part (e.g. an official split). */
+  testPattern?: string;
+  features: 'logmel' | 'mfcc';
+  nMels: number;
+  /** MFCC coefficients (features 'mfcc'). */
+  nMfcc: number;
+  /** Rate every recording is resampled to (Hz). */
+  targetRate: number;
+  /** RMS level each recording is scaled to first (0 = as recorded). */
+  rmsLevel: number;
+  /** Subtract each band's mean over the recording (cepstral mean normalisation). */
+  subtractRecordingMean: boolean;
+  /** Subtract each recording's mean sample (a DC offset) before anything else. */
+  removeDc: boolean;
+  /**
+   * Added to the mel power before the log: a noise floor. Recordings differ in how quiet their
+   * pauses are (digital silence 50 dB below the word in one FSDD speaker's, room noise 20 dB
+   * below in another's); a common floor makes the pauses alike. Default 1e-6 (torchaudio's).
+   */
+  logOffset?: number;
+  augment: AudioAugment;
+}
+
+/** What a checkpoint keeps to read new recordings as in training. */
+export interface AudioEncoding {
+  labels: string[];
+  normaliser: FeatureNormaliserJson;
+  /** Training recordings per label, for the majority baseline of `recur eval --data`. */
+  trainCounts: number[];
+}
+
+export interface AudioTaskOptions {
+  model: Pick<ClassifierConfig, 'cell' | 'hiddenSize' | 'numLayers' | 'dropout' | 'bidirectional' | 'forgetBias' | 'layerNorm' | 'recurrentDropout' | 'zoneout'>;
+  audio: AudioSpec;
+  batchSize: number;
+  testFraction: number;
+  valFraction: number;
+  seed: number;
+}
+
+/** Features of one recording as the spec says (before the normaliser). */
+export function clipFeatures(bytes: Uint8Array, audio: AudioSpec, source: string): Frames {
+  const wav = decodeWav(bytes, { source });
+  return audioFeatures(audio.removeDc ? withoutDc(wav.samples) : wav.samples, wav.sampleRate, {
+    features: audio.features,
+    nMels: audio.nMels,
+    nMfcc: audio.nMfcc,
+    targetRate: audio.targetRate,
+    rmsLevel: audio.rmsLevel,
+    subtractRecordingMean: audio.subtractRecordingMean,
+    ...(audio.logOffset !== undefined ? { logOffset: audio.logOffset } : {}),
+  });
+}
+
+/**
+ * A copy of `samples` minus their mean. A DC offset (one FSDD speaker's recordings sit 15% of
+ * their RMS off zero) inflates the RMS level and the lowest mel bands: a trait of the
+ * microphone, not of the word.
+ */
+export function withoutDc(samples: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i]!;
+  const mean = sum / Math.max(1, samples.length);
+  return samples.map((v) => v - mean);
+}
+
+/** Label indices of clips, or a FormatError naming a label the model was not trained on. */
+export function labelIndices(clips: readonly Pick<AudioClip, 'label' | 'name'>[], labels: readonly string[]): number[] {
+  return clips.map((c) => {
+    const i = labels.indexOf(c.label);
+    if (i < 0) throw new FormatError(`${c.name}: label '${c.label}' was not among the trained labels (${labels.join(', ')})`);
+    return i;
+  });
+}
+
+/** Predicted class index of each clip (normalised features), in batches of similar length. */
+export function predictClips(model: SequenceClassifier, clips: readonly Frames[]): { classes: number[]; logits: Float32Array[] } {
+  return withEval(model, () => {
+    const classes = new Array<number>(clips.length);
+    const logits = new Array<Float32Array>(clips.length);
+    const order = clips.map((_, i) => i).sort((a, b) => clips[a]!.frames - clips[b]!.frames);
+    for (let i = 0; i < order.length; i += 64) {
+      const idx = order.slice(i, i + 64);
+      const out = clipLogits(model, idx.map((j) => clips[j]!)).logits;
+      const C = out.shape[1]!;
+      idx.forEach((j, b) => {
+        const row = out.data.slice(b * C, (b + 1) * C);
+        let best = 0;
+        for (let c = 1; c < C; c++) if (row[c]! > row[best]!) best = c;
+        classes[j] = best;
+        logits[j] = row;
+      });
+    }
+    return { classes, logits };
+  });
+}
+
+/**
+ * Test metrics of predictions: accuracy, the majority baseline (the training part's most
+ * frequent label), the confusion matrix with its labels.
+ */
+export function audioReport(actual: number[], predicted: number[], labels: string[], trainCounts: number[]): EvalReport {
+  const majority = trainCounts.indexOf(Math.max(...trainCounts));
+  return {
+    accuracy: accuracy(actual, predicted),
+    majority_accuracy: accuracy(actual, actual.map(() => majority)),
+    test_records: actual.length,
+    labels,
+    confusion: confusionMatrix(actual, predicted, { labels: labels.map((_, i) => i) }).matrix,
+  };
+}
+
+/** A recording as the task holds it: normalised features and its label's index. */
+interface Item {
+  x: Frames;
+  label: number;
+}
+
+/**
+ * Audio classification over a folder of recordings: the split (whole groups held out), the
+ * features (once), the normaliser (training part only), bucketed and augmented batches.
+ *
+ * @example
+ * const clips = readWavFolder('data/spoken_digits', { labelPattern: '^(\\d)_', groupPattern: '^\\d_([a-z]+)_' });
+ * const task = new AudioTask(clips, { model: { cell: 'gru', hiddenSize: 64, numLayers: 2, dropout: 0, bidirectional: true },
+ *   audio: DEFAULT_AUDIO_SPEC, batchSize: 32, testFraction: 0.2, valFraction: 0.1, seed: 0 });
+ * await new Trainer(task, adam(task.model.parameters(), { lr: 3e-3 }), { epochs: 15 }).run();
+ * task.evaluate().accuracy; // on a speaker the model never heard
+ */
+export class AudioTask implements Task {
+  readonly kind = 'audio' as const;
+  readonly model: SequenceClassifier;
+  readonly encoding: AudioEncoding;
+  readonly normaliser: FeatureNormaliser;
+  /** Names of the recordings in each part (for reports and tests). */
+  readonly parts: { train: string[]; val: string[]; test: string[] };
+  private readonly train: Item[];
+  private readonly val: Item[];
+  private readonly test: Item[];
+  private epoch: { epoch: number; batches: number[][] } | null = null;
+
+  /** `encoding` (from a checkpoint) reads as in training instead of fitting on these recordings. */
+  constructor(clips: readonly AudioClip[], readonly options: AudioTaskOptions, encoding?: AudioEncoding) {
+    const split = splitRecordings(clips, {
+      testFraction: options.testFraction,
+      valFraction: options.valFraction,
+      seed: options.seed,
+      byPattern: options.audio.testPattern !== undefined,
+    });
+    const features = clips.map((c) => clipFeatures(c.bytes, options.audio, c.name));
+    const pick = (idx: number[]) => idx.map((i) => features[i]!);
+    const labels = encoding ? encoding.labels : [...new Set(clips.map((c) => c.label))].sort();
+    const classes = labelIndices(clips, labels);
+    // Fitted on the training part only: validation and test statistics must not leak in.
+    this.normaliser = encoding ? FeatureNormaliser.fromJSON(encoding.normaliser, 'saved.encoding.normaliser') : FeatureNormaliser.fit(pick(split.train));
+    const trainCounts = labels.map((_, k) => split.train.filter((i) => classes[i] === k).length);
+    this.encoding = encoding ?? { labels, normaliser: this.normaliser.toJSON(), trainCounts };
+    const items = (idx: number[]): Item[] => idx.map((i) => ({ x: this.normaliser.apply(features[i]!), label: classes[i]! }));
+    this.train = items(split.train);
+    this.val = items(split.val);
+    this.test = items(split.test);
+    const names = (idx: number[]) => idx.map((i) => clips[i]!.name);
+    this.parts = { train: names(split.train), val: names(split.val), test: names(split.test) };
+    this.model = new SequenceClassifier(
+      { ...options.model, vocabSize: 0, embeddingDim: 0, inputSize: this.normaliser.width, numClasses: labels.length },
+      options.seed,
+    );
+  }
+
+  batchesPerEpoch(): number {
+    return Math.ceil(this.train.length / this.options.batchSize);
+  }
+
+  startEpoch(): void {}
+
+  /** The clips of training batch `index` of `epoch`, augmented as (seed, epoch, index) says. */
+  batchClips(epoch: number, index: number): { clips: Frames[]; labels: Int32Array } {
+    if (this.epoch?.epoch !== epoch) {
+      this.epoch = { epoch, batches: bucketBatches(this.train.map((e) => e.x.frames), this.options.batchSize, this.options.seed, epoch) };
+    }
+    const items = this.epoch.batches[index]!.map((i) => this.train[i]!);
+    const rng = batchRng(this.options.seed, epoch, index);
+    return { clips: items.map((e) => augmentClip(e.x, this.options.audio.augment, rng)), labels: Int32Array.from(items.map((e) => e.label)) };
+  }
+
+  trainBatch(epoch: number, index: number): BatchLoss {
+    const { clips, labels } = this.batchClips(epoch, index);
+    const { logits, steps } = clipLogits(this.model, clips);
+    return { loss: crossEntropy(logits, labels), timesteps: steps };
+  }
+
+  validate(): Validation {
+    const acc = accuracy(this.val.map((e) => e.label), predictClips(this.model, this.val.map((e) => e.x)).classes);
+    return { name: 'val_accuracy', value: acc, mode: 'max', metrics: { val_accuracy: acc } };
+  }
+
+  evaluate(): EvalReport {
+    const predicted = predictClips(this.model, this.test.map((e) => e.x)).classes;
+    return audioReport(this.test.map((e) => e.label), predicted, this.encoding.labels, this.encoding.trainCounts);
+  }
+
+  describe(): Record<string, unknown> {
+    return { encoding: this.encoding };
+  }
+
+  getState(): TaskState {
+    return { json: {}, tensors: {} };
+  }
+
+  setState(): void {}
+}
