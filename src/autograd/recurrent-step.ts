@@ -8,7 +8,7 @@ import { sequenceBackward } from '../kernels/entry.js';
 import type { Backend, CellMode, SequenceForwardArgs, StepKernel } from '../kernels/types.js';
 import { gradBuffer, Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './graph.js';
-import type { PassParams } from './recurrent.js';
+import { accumulate, type PassParams } from './recurrent.js';
 
 /** A stack of L unidirectional layers stepped at batch B. */
 export interface StepStack {
@@ -85,14 +85,14 @@ export function recurrentStep(s: StepStack, x: Tensor, h0: Tensor | null, c0: Te
       const grads = sequenceBackward({ forward: stepArgs(s, l), result: { y: EMPTY, hN: EMPTY, cN: null, trace: null, saved: saves[l] }, dy: null, dhN: dh, dcN: dc, stepGrads: false }, s.backend);
       const p = s.params[l]!;
       const taken = new Set<Float32Array>();
-      take(p.wIh, grads.dWIh, taken);
-      take(p.wHh, grads.dWHh, taken);
-      take(p.bIh, grads.dBIh, taken);
-      take(p.bHh, grads.dBHh, taken);
-      take(p.wHr, grads.dWHr, taken);
+      accumulate(p.wIh, grads.dWIh, taken);
+      accumulate(p.wHh, grads.dWHh, taken);
+      accumulate(p.bIh, grads.dBIh, taken);
+      accumulate(p.bHh, grads.dBHh, taken);
+      accumulate(p.wHr, grads.dWHr, taken);
       addInto(h0, grads.dh0, l * B * P);
       addInto(c0, grads.dc0, l * B * H);
-      if (l === 0) take(x, grads.dx, taken);
+      if (l === 0) accumulate(x, grads.dx, taken);
       dAbove = grads.dx;
     }
   });
@@ -127,19 +127,4 @@ function addInto(t: Tensor | null, g: Float32Array | null, offset: number): void
   if (!t || !g || !t.requiresGrad) return;
   const buf = gradBuffer(t);
   for (let i = 0; i < g.length; i++) buf[offset + i]! += g[i]!;
-}
-
-/**
- * Adds a gradient into `t.grad`; a first one is taken over rather than copied (backends
- * return fresh arrays), `taken` keeping one array from becoming two tensors' gradient.
- */
-function take(t: Tensor | null, g: Float32Array | null, taken: Set<Float32Array>): void {
-  if (!t || !g || !t.requiresGrad) return;
-  if (t.grad === null && g.length === t.size && !taken.has(g)) {
-    taken.add(g);
-    t.grad = g;
-    return;
-  }
-  const buf = gradBuffer(t);
-  for (let i = 0; i < g.length; i++) buf[i]! += g[i]!;
 }

@@ -185,7 +185,7 @@ function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResu
  * into zeros (backends return fresh arrays, the caller's: SequenceGrads); `taken` keeps one
  * array from becoming the gradient of two tensors.
  */
-function accumulate(t: Tensor | null, g: Float32Array | null, taken: Set<Float32Array>): void {
+export function accumulate(t: Tensor | null, g: Float32Array | null, taken: Set<Float32Array>): void {
   if (!t || !g || !t.requiresGrad) return;
   if (t.grad === null && g.length === t.size && !taken.has(g)) {
     taken.add(g);

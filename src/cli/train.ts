@@ -5,8 +5,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULT_WINDOW } from '../data/windows.js';
 import type { DraftSpec } from '../tasks/build.js';
 import { specProblem } from '../tasks/spec-check.js';
-import type { AudioAugment } from '../tasks/audio-batch.js';
-import { addAudioOptions, audioSpecFrom } from './train-audio.js';
+import { addAudioOptions, audioSpecFrom, type AudioFlags } from './train-audio.js';
 import { isGlobalSpec } from '../tasks/build-global.js';
 import type { TaskKind } from '../training/task.js';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../training/optimizer-factory.js';
@@ -44,7 +43,8 @@ const GLOBAL_FORECAST_DEFAULTS: (typeof DEFAULTS)['forecast'] = {
 /** The bundled default text for `recur train` with no data file. */
 export const BUNDLED_TEXT = fileURLToPath(new URL('../../data/moby_dick.txt', import.meta.url));
 
-interface TrainFlags {
+/** The flags commander parses; audio's own are in train-audio.ts. */
+interface TrainFlags extends AudioFlags {
   task: TaskKind;
   /** Default lstm; audio: gru. */
   model?: 'lstm' | 'gru' | 'rnn';
@@ -97,17 +97,6 @@ interface TrainFlags {
   tokens: 'char' | 'word';
   inputField?: string;
   labelField?: string;
-  /** audio (src/cli/train-audio.ts) */
-  labelPattern?: string;
-  groupPattern?: string;
-  testPattern?: string;
-  audioFeatures?: 'logmel' | 'mfcc';
-  mels?: number;
-  sampleRate?: number;
-  rmsLevel?: number;
-  logOffset?: number;
-  recordingMean?: boolean;
-  augment?: AudioAugment;
 }
 
 export function registerTrain(program: Command): void {

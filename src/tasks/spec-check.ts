@@ -1,6 +1,6 @@
 import { DEFAULT_WINDOW } from '../data/windows.js';
 import type { TaskKind } from '../training/task.js';
-import { globalSpecProblem } from './global-spec-check.js';
+import { globalSpecProblem, type GlobalSpecOptions } from './global-spec-check.js';
 
 /** The task-specific model options, the tasks each is for, and their `recur train` flags. */
 const TASK_ONLY: ReadonlyArray<{ field: 'bidirectional' | 'outputDropout' | 'highway'; flag: string; tasks: readonly TaskKind[] }> = [
@@ -10,19 +10,12 @@ const TASK_ONLY: ReadonlyArray<{ field: 'bidirectional' | 'outputDropout' | 'hig
 ];
 
 /** What the check reads of a spec (a TaskSpec, a DraftSpec, or a parsed config.json's spec). */
-export interface SpecOptions {
+export interface SpecOptions extends Omit<GlobalSpecOptions, 'kind' | 'model'> {
   kind: TaskKind;
   model: { bidirectional?: boolean; outputDropout?: number; highway?: number };
   window?: number;
   /** audio: its file naming and features (present exactly for audio specs). */
   audio?: unknown;
-  /** forecast with many series (globalSpecProblem) */
-  features?: string[];
-  seriesId?: string;
-  columns?: string[];
-  category?: string;
-  quantiles?: number[];
-  calendar?: boolean;
 }
 
 /**
