@@ -37,7 +37,7 @@ export function audioRuns(): AudioRun[] {
     })),
     {
       key: 'audio-official',
-      data: 'spoken digits, official split (recordings 0-4 of each speaker test, 500)',
+      data: 'spoken digits, official split (recordings 0-4 of each speaker and digit as test, 250)',
       args: ['train', ...common, '--test-pattern', '^\\d_[a-z]+_[0-4]\\.wav$'],
       metric: 'accuracy',
       value: (m) => m.accuracy!,
