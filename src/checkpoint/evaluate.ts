@@ -1,4 +1,4 @@
-import { IoError } from '../errors.js';
+import { FormatError, IoError } from '../errors.js';
 import { buildTask } from '../tasks/build.js';
 import type { EvalReport } from '../training/task.js';
 import type { CheckpointConfig } from './format.js';
@@ -21,7 +21,8 @@ export async function evaluateCheckpoint(dir: string, dataPath?: string): Promis
     // Audio: --data names a folder whose every recording is scored (e.g. a new speaker's);
     // without it, the test part of the training folder.
     if (dataPath !== undefined) return { config, metrics: scoreRecordings(loaded.model, loaded.audio, loaded.encoding, readAudioForEval(dataPath, loaded.audio)) };
-    const { task } = openAudioTask(config.spec, config.data.path, config.saved);
+    // The training folder must be as it was: a changed one would move the seeded split.
+    const { task } = openAudioTask(config.spec, config.data.path, config.saved, config.data.bytes);
     task.model.loadStateDict(loaded.model.stateDict());
     return { config, metrics: task.evaluate() };
   }
@@ -31,6 +32,13 @@ export async function evaluateCheckpoint(dir: string, dataPath?: string): Promis
     bytes = readData(path);
   } catch (e) {
     throw new IoError(`${(e as Error).message}; cannot read the data file${dataPath ? '' : ' the checkpoint was trained on; pass --data <file>'}`);
+  }
+  // Without --data the test part is the training file's: if the file changed, the split would
+  // move and training examples could be scored as test ones.
+  if (dataPath === undefined && bytes.length !== config.data.bytes) {
+    throw new FormatError(
+      `${path}: has ${bytes.length} bytes but the checkpoint was trained on ${config.data.bytes}; it changed since training, so its test part would not be the one held out (pass --data <file> to score another file)`,
+    );
   }
   const task = buildTask(config.spec, bytes, path, config.saved);
   task.model.loadStateDict(loaded.model.stateDict());

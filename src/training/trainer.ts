@@ -235,7 +235,9 @@ export class Trainer extends Emitter<TrainerEvents> {
     // Stopped by the host (Ctrl-C): save at once rather than validate first.
     if (this.stopRequested && !this.stoppedEarly) this.emit('checkpoint', { step: this.state.step, reason: 'stopped' });
     else this.evaluate('end');
-    if (!this.stopRequested) {
+    // Early stopping ends a run like its budget does (best or averaged weights back in place);
+    // only a host's stop (Ctrl-C) leaves the weights as they are, to be resumed.
+    if (!this.stopRequested || this.stoppedEarly) {
       if (this.options.restoreBest && this.bestParams) this.restoreBestParams();
       else if (this.averaged) this.swapAverage();
     }

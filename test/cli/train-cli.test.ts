@@ -53,6 +53,18 @@ test('forecast end to end: train --json, eval --json, forecast with a plot, info
   assert.match(st.stdout, /fc\.weight/);
 });
 
+test('eval refuses a training file that changed since training (its split would move); --data scores another file', () => {
+  const data = join(tmp, 'air-copy.csv');
+  cpSync('data/airline_passengers.csv', data);
+  const out = join(tmp, 'air-changed');
+  assert.equal(recur(['train', data, '--task', 'forecast', '--epochs', '2', '--out', out, '--quiet']).status, 0);
+  writeFileSync(data, readFileSync(data, 'utf8').split('\n').slice(0, -20).join('\n') + '\n');
+  const e = recur(['eval', out, '--json']);
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /air-copy\.csv: has \d+ bytes but the checkpoint was trained on \d+; it changed since training/);
+  assert.equal(recur(['eval', out, '--data', data, '--json']).status, 0);
+});
+
 test('forecast with --highway: beats the linear AR baseline on airline; checkpoint, eval, forecast, info, export; bad uses refused', async () => {
   const out = join(tmp, 'air-highway');
   const r = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '--out', out, '--json']);

@@ -108,6 +108,17 @@ test('Trainer early stopping follows earlyStopping: patience evaluations without
   assert.equal(trainer.state.badEvaluations, 0);
   assert.deepEqual(task.model.parameters().map((p) => p.data), atBest[atBest.length - 1]);
 
+  // A run stopped early ends on its best weights when the end's validation is worse.
+  const worse = new ScriptedTask([1, 0.5, 0.9, 0.95, 0.99]);
+  const bestWeights: Float32Array[][] = [];
+  const early = new Trainer(worse, adam(worse.model.parameters(), { lr: 0.1 }), { maxSteps: 20, evalEvery: 1, patience: 2, restoreBest: true });
+  early.on('evaluation', (e) => {
+    if (e.improved) bestWeights.push(worse.model.parameters().map((p) => p.data.slice()));
+  });
+  await early.run();
+  assert.deepEqual([early.state.step, early.state.best], [4, 0.5]);
+  assert.deepEqual(worse.model.parameters().map((p) => p.data), bestWeights[1]);
+
   // patience 0: never stops early; accuracy-like metrics ('max') improve upwards.
   const never = new Trainer(new ScriptedTask([0.9, 0.1, 0.1, 0.1, 0.1], 'max'), sgd(task.model.parameters(), { lr: 0.01 }), { maxSteps: 5, evalEvery: 1 });
   await never.run();
