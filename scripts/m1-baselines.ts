@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { BENCHMARK_METHODS, type BenchmarkMethod, m4Benchmarks } from '../src/forecasting/benchmarks.js';
 import { forecastMase, intervalCoverage, meanScaledIntervalScore, overallWeightedAverage, symmetricMape } from '../src/forecasting/accuracy.js';
 import { type IntervalMethod, m4BenchmarkIntervals } from '../src/forecasting/intervals.js';
+import { readM1Long } from './m1-data.js';
 
 const INTERVAL_METHODS: readonly IntervalMethod[] = ['naive', 'seasonalNaive', 'naive2', 'ses', 'holt', 'damped'];
 
@@ -26,21 +27,9 @@ interface Series {
 }
 
 /** Reads `series,t,value` rows (header first) into per-series arrays ordered by t. */
-function readLong(path: string): Map<string, number[]> {
-  const rows = readFileSync(path, 'utf8').trim().split('\n').slice(1);
-  const out = new Map<string, Array<[number, number]>>();
-  for (const row of rows) {
-    const [name, t, value] = row.split(',');
-    const key = name!.replace(/"/g, '');
-    if (!out.has(key)) out.set(key, []);
-    out.get(key)!.push([Number(t), Number(value)]);
-  }
-  return new Map([...out].map(([k, v]) => [k, v.sort((a, b) => a[0] - b[0]).map((p) => p[1])]));
-}
-
 function loadKind(kind: string): Series[] {
-  const train = readLong(`data/m1/m1_${kind}_train.csv`);
-  const test = readLong(`data/m1/m1_${kind}_test.csv`);
+  const train = readM1Long(kind, 'train');
+  const test = readM1Long(kind, 'test');
   return [...train].map(([name, y]) => ({ name, train: y, test: test.get(name)! }));
 }
 

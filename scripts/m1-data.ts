@@ -35,3 +35,16 @@ export function writeM1Long(kind: string, path: string): void {
 
 // `node --import tsx scripts/m1-data.ts monthly out.csv`
 if (process.argv[1]?.endsWith('m1-data.ts') && process.argv[3]) writeM1Long(process.argv[2]!, process.argv[3]);
+
+/** Reads one part of M1 (`series,t,value`, header first) into per-series arrays ordered by t. */
+export function readM1Long(kind: string, part: 'train' | 'test'): Map<string, number[]> {
+  const rows = readFileSync(new URL(`../data/m1/m1_${kind}_${part}.csv`, import.meta.url), 'utf8').trim().split('\n').slice(1);
+  const out = new Map<string, Array<[number, number]>>();
+  for (const row of rows) {
+    const [name, t, value] = row.split(',');
+    const key = name!.replace(/"/g, '');
+    if (!out.has(key)) out.set(key, []);
+    out.get(key)!.push([Number(t), Number(value)]);
+  }
+  return new Map([...out].map(([k, v]) => [k, v.sort((a, b) => a[0] - b[0]).map((p) => p[1])]));
+}

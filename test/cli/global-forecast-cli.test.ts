@@ -4,31 +4,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '../../src/autograd/graph.js';
-import { main } from '../../src/cli/main.js';
 import { loadModel } from '../../src/checkpoint/session.js';
 import { decodeModel } from '../../src/io/onnx/proto.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertClose, runOrt } from '../io/onnx/helpers.js';
+import { recurInProcess } from '../helpers/cli-in-process.js';
 
 /** `recur train/eval/forecast/export` on many series, run in-process (a spawn costs a second each). */
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-global-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function recur(...args: string[]): Promise<{ status: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const status = await main(['node', 'recur', ...args]);
-    process.exitCode = undefined;
-    return { status, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
+const recur = recurInProcess;
 
 /** 12 quarterly series (season 4, trend, two categories), lengths 30-41, in long format, rows shuffled within a series. */
 function writeLong(path: string): void {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { forecastMase, overallWeightedAverage, symmetricMape } from '../../src/forecasting/accuracy.js';
 import { type BenchmarkMethod, BENCHMARK_METHODS, m4Benchmarks } from '../../src/forecasting/benchmarks.js';
+import { readM1Long } from '../../scripts/m1-data.js';
 
 /*
  * Stated quality on real data: the mean sMAPE and MASE of every benchmark over all 181 yearly and
@@ -15,25 +16,13 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/forecasting/m1-r-re
   m1Means: Record<string, Record<BenchmarkMethod, { smape: number; mase: number }>>;
 };
 
-function readLong(path: string): Map<string, number[]> {
-  const rows = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8').trim().split('\n').slice(1);
-  const out = new Map<string, Array<[number, number]>>();
-  for (const row of rows) {
-    const [name, t, value] = row.split(',');
-    const key = name!.replace(/"/g, '');
-    if (!out.has(key)) out.set(key, []);
-    out.get(key)!.push([Number(t), Number(value)]);
-  }
-  return new Map([...out].map(([k, v]) => [k, v.sort((a, b) => a[0] - b[0]).map((p) => p[1])]));
-}
-
 for (const { kind, m, h, count } of [
   { kind: 'yearly', m: 1, h: 6, count: 181 },
   { kind: 'quarterly', m: 4, h: 8, count: 203 },
 ] as const) {
   test(`M1 ${kind}: mean sMAPE and MASE of every benchmark equal R's over all ${count} series`, () => {
-    const train = readLong(`data/m1/m1_${kind}_train.csv`);
-    const testPart = readLong(`data/m1/m1_${kind}_test.csv`);
+    const train = readM1Long(kind, 'train');
+    const testPart = readM1Long(kind, 'test');
     assert.equal(train.size, count);
     const sums = Object.fromEntries(BENCHMARK_METHODS.map((k) => [k, { smape: 0, mase: 0 }])) as Record<BenchmarkMethod, { smape: number; mase: number }>;
     for (const [name, y] of train) {

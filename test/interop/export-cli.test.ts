@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noGrad } from '../../src/autograd/graph.js';
-import { main } from '../../src/cli/main.js';
 import { loadModel } from '../../src/checkpoint/session.js';
 import { decodeModel } from '../../src/io/onnx/proto.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { assertClose, runOrt } from '../io/onnx/helpers.js';
+import { recurInProcess } from '../helpers/cli-in-process.js';
 import { softmaxLast } from './helpers.js';
 
 /** `recur export`, run in-process (a spawn per case would cost a second each). */
@@ -18,21 +18,7 @@ import { softmaxLast } from './helpers.js';
 const tmp = mkdtempSync(join(tmpdir(), 'recur-export-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs `recur args...` and returns the exit status with what it printed. */
-async function recur(...args: string[]): Promise<{ status: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const status = await main(['node', 'recur', ...args]);
-    process.exitCode = undefined;
-    return { status, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
+const recur = recurInProcess;
 
 const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
 const lm = join(tmp, 'lm');
