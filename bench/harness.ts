@@ -4,8 +4,17 @@ import type { Measurement, PeerConfig, WorkloadId } from './workloads.js';
 /** A warm-up call longer than this lowers the minimum repetitions to 3. */
 export const SLOW_CALL_MS = 1000;
 
+/**
+ * Warm-up goes on past the asked calls until this much time (at most WARMUP_MAX_CALLS calls,
+ * and no longer than the timed budget):
+ * a JIT compiles a sub-millisecond call's hot path only after hundreds of calls, so one
+ * warm-up call would time the interpreter (PyTorch's harness warms up the same way).
+ */
+export const WARMUP_MS = 250;
+export const WARMUP_MAX_CALLS = 500;
+
 export interface TimingOptions {
-  /** Full-size calls before timing (default 1). */
+  /** Full-size calls before timing at least (default 1; more up to WARMUP_MS when calls are fast, none with 0). */
   warmup?: number;
   /** A cheap call run once instead of / before the warm-up (small shapes), for very slow systems. */
   prime?: () => unknown;
@@ -21,7 +30,11 @@ export async function timeCalls(fn: () => unknown, options: TimingOptions): Prom
   let minReps = options.minReps ?? 5;
   const maxReps = Math.max(minReps, options.maxReps ?? 50);
   if (options.prime) await options.prime();
-  for (let i = 0; i < (options.warmup ?? 1); i++) {
+  const warmup = options.warmup ?? 1;
+  // No longer than the timed budget (the quick run stays quick).
+  const warmupMs = Math.min(WARMUP_MS, options.budgetMs);
+  const started = performance.now();
+  for (let i = 0; i < warmup || (warmup > 0 && i < WARMUP_MAX_CALLS && performance.now() - started < warmupMs); i++) {
     const t0 = performance.now();
     await fn();
     // Slow systems (a second or more per call): the median of 3 keeps the run short.

@@ -71,7 +71,7 @@ function kernelOnly(a: SequenceForwardArgs): number {
   view.set(a.weights.wHh, whh >> 2);
   return time(() => {
     k.gemm(x, I, T * B, I, wih, G, xg, G, bias, 0);
-    k.forward(2, T, B, H, H, xg, whh, 0, 0, hs, cs, gates, 0, 0, 0, y, 0, 0, hg, 0, 0, 0, 0);
+    k.forward(2, T, B, H, H, xg, whh, 0, 0, hs, cs, gates, 0, 0, 0, y, 0, 0, hg, 0, 0, 0, 0, 0, 0, 0, 0);
   }, 15);
 }
 

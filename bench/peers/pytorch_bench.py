@@ -21,11 +21,20 @@ import time
 import torch
 
 
+WARMUP_MS = 250  # as bench/harness.ts: warm-up calls for this long (at least one, at most 500)
+WARMUP_MAX_CALLS = 500
+
+
 def timed(fn, min_reps, max_reps, budget_ms):
-    t0 = time.perf_counter()
-    fn()  # warm-up
-    if (time.perf_counter() - t0) * 1000 > 1000:
-        min_reps = min(min_reps, 3)  # slow calls: the median of 3 keeps the run short
+    started = time.perf_counter()
+    calls = 0
+    warmup_ms = min(WARMUP_MS, budget_ms)  # no longer than the timed budget (quick runs stay quick)
+    while calls < 1 or (calls < WARMUP_MAX_CALLS and (time.perf_counter() - started) * 1000 < warmup_ms):
+        t0 = time.perf_counter()
+        fn()  # warm-up
+        calls += 1
+        if (time.perf_counter() - t0) * 1000 > 1000:
+            min_reps = min(min_reps, 3)  # slow calls: the median of 3 keeps the run short
     samples = []
     spent = 0.0
     while len(samples) < max_reps and (len(samples) < min_reps or spent < budget_ms):

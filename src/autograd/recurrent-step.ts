@@ -8,7 +8,7 @@ import { sequenceBackward } from '../kernels/entry.js';
 import type { Backend, CellMode, SequenceForwardArgs, StepKernel } from '../kernels/types.js';
 import { gradBuffer, Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './graph.js';
-import { accumulate, type PassParams } from './recurrent.js';
+import { accumulate, gradTargets, type PassParams } from './recurrent.js';
 
 /** A stack of L unidirectional layers stepped at batch B. */
 export interface StepStack {
@@ -82,8 +82,9 @@ export function recurrentStep(s: StepStack, x: Tensor, h0: Tensor | null, c0: Te
       if (l === L - 1) addSlice(dh, output.grad, 0);
       if (dAbove) addSlice(dh, dAbove, 0);
       const dc = cT?.grad ? cT.grad.slice(l * B * H, (l + 1) * B * H) : null;
-      const grads = sequenceBackward({ forward: stepArgs(s, l), result: { y: EMPTY, hN: EMPTY, cN: null, trace: null, saved: saves[l] }, dy: null, dhN: dh, dcN: dc, stepGrads: false }, s.backend);
       const p = s.params[l]!;
+      const result = { y: EMPTY, hN: EMPTY, cN: null, trace: null, saved: saves[l] };
+      const grads = sequenceBackward({ forward: stepArgs(s, l), result, dy: null, dhN: dh, dcN: dc, stepGrads: false, accumulateInto: gradTargets(p) }, s.backend);
       const taken = new Set<Float32Array>();
       accumulate(p.wIh, grads.dWIh, taken);
       accumulate(p.wHh, grads.dWHh, taken);

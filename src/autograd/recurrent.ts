@@ -1,6 +1,6 @@
 import { getBackend } from '../kernels/backend.js';
 import { sequenceBackward, sequenceForward, sequenceForwardMany } from '../kernels/entry.js';
-import type { Backend, CellMode, CellVariant, SequenceForwardArgs, SequenceForwardResult, SequenceTrace, ZoneoutMasks } from '../kernels/types.js';
+import type { Backend, CellMode, CellVariant, SequenceForwardArgs, SequenceForwardResult, SequenceTrace, WeightGradTargets, ZoneoutMasks } from '../kernels/types.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/tensor.js';
 import { needsGrad, record } from './graph.js';
@@ -154,7 +154,8 @@ function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResu
   const outputs = cN ? [y, hN, cN] : [y, hN];
 
   record(`${options.mode}${options.reverse ? '_reverse' : ''}`, pass.inputs, outputs, () => {
-    const grads = sequenceBackward({ forward: args, result, dy: y.grad, dhN: hN.grad, dcN: cN ? cN.grad : null, stepGrads: options.trace }, backend);
+    const accumulateInto = gradTargets(params);
+    const grads = sequenceBackward({ forward: args, result, dy: y.grad, dhN: hN.grad, dcN: cN ? cN.grad : null, stepGrads: options.trace, accumulateInto }, backend);
     if (options.trace) stepGrads.value = grads.dhSteps;
     const taken = new Set<Float32Array>();
     const addInto = (t: Tensor | null, g: Float32Array | null) => accumulate(t, g, taken);
@@ -181,12 +182,22 @@ function finishPass(pass: PreparedPass, result: SequenceForwardResult): PassResu
 }
 
 /**
+ * The weights' existing gradients, for the backend to add into (`accumulateInto`): after the
+ * first step a training loop then allocates no gradient arrays (zeroGrad zeroes in place).
+ */
+export function gradTargets(p: Pick<PassParams, 'wIh' | 'wHh' | 'bIh' | 'bHh' | 'wHr'>): WeightGradTargets {
+  const of = (t: Tensor | null): Float32Array | null => (t?.requiresGrad ? t.grad : null);
+  return { dWIh: of(p.wIh), dWHh: of(p.wHh), dBIh: of(p.bIh), dBHh: of(p.bHh), dWHr: of(p.wHr) };
+}
+
+/**
  * Adds a pass's gradient into `t.grad`. A first gradient is taken over rather than copied
  * into zeros (backends return fresh arrays, the caller's: SequenceGrads); `taken` keeps one
- * array from becoming the gradient of two tensors.
+ * array from becoming the gradient of two tensors. `g` being `t.grad` itself means the backend
+ * has already added into it (`accumulateInto`).
  */
 export function accumulate(t: Tensor | null, g: Float32Array | null, taken: Set<Float32Array>): void {
-  if (!t || !g || !t.requiresGrad) return;
+  if (!t || !g || !t.requiresGrad || g === t.grad) return;
   if (t.grad === null && g.length === t.size && !taken.has(g)) {
     taken.add(g);
     t.grad = g;

@@ -176,12 +176,30 @@ export interface SequenceBackwardArgs {
   readonly dcN: Float32Array | null;
   /** Also return dL/dh_t for every step (for plotting vanishing gradients). */
   readonly stepGrads: boolean;
+  /**
+   * Arrays to add the weight gradients into, each optional: autograd passes the parameters'
+   * existing `.grad` so that a training step allocates no gradient arrays. A backend that
+   * honours one adds its gradient into it (same length as the weight) and returns that very
+   * array in SequenceGrads; one that does not returns a fresh array, which the caller adds.
+   */
+  readonly accumulateInto?: WeightGradTargets;
+}
+
+/** Per weight, an array of its size to add the gradient into (absent or null: none given). */
+export interface WeightGradTargets {
+  readonly dWIh?: Float32Array | null;
+  readonly dWHh?: Float32Array | null;
+  readonly dBIh?: Float32Array | null;
+  readonly dBHh?: Float32Array | null;
+  readonly dWHr?: Float32Array | null;
 }
 
 /**
  * Every array is allocated for the call and belongs to the caller, which may keep or modify
  * it: autograd makes them the tensors' `.grad`. None may be a view of another, of an input or
  * of kernel memory reused later (the backend contract tests check this on every backend).
+ * The one exception: a weight gradient returned as the very array given in `accumulateInto`,
+ * which then holds its old values plus this pass's gradient.
  */
 export interface SequenceGrads {
   readonly dx: Float32Array;

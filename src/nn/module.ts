@@ -2,6 +2,7 @@ import { NonFiniteError, StateDictError } from '../errors.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import type { Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { zeroGrads, type ZeroGradOptions } from '../autograd/zero-grad.js';
 
 /** What `loadStateDict` accepts for one tensor: a Tensor, or anything with a shape and numbers. */
 export interface TensorLike {
@@ -98,9 +99,18 @@ export class Module {
     return this.train(false);
   }
 
-  /** Clears accumulated gradients. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Clears accumulated gradients as PyTorch 1.13's `zero_grad()`: every parameter's `.grad`
+   * is zeroed in place (the same array is kept, and the next backward adds into it), or set
+   * to null with `{ setToNone: true }` (`zero_grad(set_to_none=True)`, which frees them).
+   * Backward always accumulates, so call it before each step's forward.
+   *
+   * @example
+   * layer.zeroGrad();
+   * mse(layer.forward(x).output, target).backward();   // layer.stateDict().weight_hh_l0.grad: this step's dL/dW
+   */
+  zeroGrad(options: ZeroGradOptions = {}): void {
+    zeroGrads(this.parameters(), options, 'Module.zeroGrad');
   }
 
   /** Parameters by name (the live tensors, not copies). */

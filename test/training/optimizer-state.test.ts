@@ -160,7 +160,11 @@ test('a parameter with grad null is skipped; a wrongly sized grad is an error', 
   assert.deepEqual(a.data, new Float32Array([0, 3]));
   assert.deepEqual(b.data, new Float32Array([3]));
   assert.deepEqual(Object.keys(opt.getState().buffers), ['0.momentum_buffer']);
-  opt.zeroGrad();
+  const ga = a.grad;
+  opt.zeroGrad(); // in place, as PyTorch 1.13's zero_grad()
+  assert.equal(a.grad, ga);
+  assert.deepEqual(a.grad, new Float32Array([0, 0]));
+  opt.zeroGrad({ setToNone: true });
   assert.equal(a.grad, null);
   b.grad = new Float32Array(2);
   expectError(() => opt.step(), ShapeError, /'1' has 1 values but its grad has 2/);

@@ -105,6 +105,15 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
     else mem.fill(0, f(pDc), f(pDc) + B * H);
   }
   if (fa.lengths) arena.setInt32(pLens, fa.lengths);
+  // Gradients to add into (the parameters' existing .grad): loaded here, the GEMMs accumulate.
+  const into = args.accumulateInto ?? {};
+  const target = (t: Float32Array | null | undefined, n: number): Float32Array | null => (t && t.length === n ? t : null);
+  const tWih = target(into.dWIh, G * I);
+  const tWhh = target(into.dWHh, G * P);
+  const tWhr = proj ? target(into.dWHr, P * H) : null;
+  if (tWih) mem.set(tWih, f(pDWih));
+  if (tWhh) mem.set(tWhh, f(pDWhh));
+  if (tWhr) mem.set(tWhr, f(pDWhr));
   if (inMask) mem.set(inMask.subarray(0, B * I), f(pInMask));
   if (hidMask) mem.set(hidMask.subarray(0, B * P), f(pHidMask));
 
@@ -124,7 +133,7 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   if (inMask) k.maskRows(pDx, T, B, I, pInMask, pDx);
   k.transpose(pDxg, TB, G, pDxgT);
   k.pack(pX, I, 1, TB, I, pXP);
-  k.gemm(pDxgT, TB, G, TB, pXP, I, pDWih, I, 0, 0);
+  k.gemm(pDxgT, TB, G, TB, pXP, I, pDWih, I, 0, tWih ? 1 : 0);
   const pRecT = gru ? pDhgT : pDxgT;
   if (gru) k.transpose(pDhg, TB, G, pDhgT);
   // The T previous states are contiguous: slots 0..T-1 forward, 1..T reverse. W_hh saw
@@ -135,26 +144,37 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
     pPrev = pHsMasked;
   }
   k.pack(pPrev, P, 1, TB, P, pHP);
-  k.gemm(pRecT, TB, G, TB, pHP, P, pDWhh, P, 0, 0);
+  k.gemm(pRecT, TB, G, TB, pHP, P, pDWhh, P, 0, tWhh ? 1 : 0);
   if (proj) {
     k.transpose(pDhAct, TB, P, pDhActT);
     k.pack(pM, H, 1, TB, H, pMP);
-    k.gemm(pDhActT, TB, P, TB, pMP, H, pDWhr, H, 0, 0);
+    k.gemm(pDhActT, TB, P, TB, pMP, H, pDWhr, H, 0, tWhr ? 1 : 0);
   }
   if (pDBih) k.colsum(pDxg, TB, G, pDBih);
   if (pDBhh) k.colsum(gru ? pDhg : pDxg, TB, G, pDBhh);
 
   const view = arena.f32();
   const copy = (ptr: number, n: number): Float32Array => view.slice(f(ptr), f(ptr) + n);
+  const out = (t: Float32Array | null, ptr: number, n: number): Float32Array => {
+    if (!t) return copy(ptr, n);
+    t.set(view.subarray(f(ptr), f(ptr) + n));
+    return t;
+  };
+  const addOut = (t: Float32Array | null | undefined, ptr: number, n: number): Float32Array => {
+    const dst = target(t, n);
+    if (!dst) return copy(ptr, n);
+    for (let i = 0, o = f(ptr); i < n; i++) dst[i]! += view[o + i]!;
+    return dst;
+  };
   return {
     dx: copy(pDx, TB * I),
     dh0: copy(pDh, B * P),
     dc0: lstm ? copy(pDc, B * H) : null,
-    dWIh: copy(pDWih, G * I),
-    dWHh: copy(pDWhh, G * P),
-    dBIh: pDBih ? copy(pDBih, G) : null,
-    dBHh: pDBhh ? copy(pDBhh, G) : null,
-    dWHr: proj ? copy(pDWhr, P * H) : null,
+    dWIh: out(tWih, pDWih, G * I),
+    dWHh: out(tWhh, pDWhh, G * P),
+    dBIh: pDBih ? addOut(into.dBIh, pDBih, G) : null,
+    dBHh: pDBhh ? addOut(into.dBHh, pDBhh, G) : null,
+    dWHr: proj ? out(tWhr, pDWhr, P * H) : null,
     dhSteps: pSteps ? copy(pSteps, TB * P) : null,
   };
 }

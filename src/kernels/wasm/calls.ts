@@ -42,8 +42,13 @@ export interface ForwardCall {
   readonly B: number;
   readonly H: number;
   readonly P: number;
-  /** [T*B, G] x W_ih^T + folded bias */
+  /**
+   * [T*B, G] x W_ih^T + folded bias; or, with `input`, [B, G] scratch each step fills (the
+   * [T, B, G] projections never go through memory).
+   */
   readonly xg: Ptr;
+  /** [T*B, I] inputs, W_ih packed as an I x G operand and the [G] folded bias (or 0). */
+  readonly input?: { readonly x: Ptr; readonly I: number; readonly wihPacked: Ptr; readonly bias: Ptr };
   /** W_hh packed as a P x G operand */
   readonly whhPacked: Ptr;
   /** [G] GRU b_hh */
@@ -62,7 +67,7 @@ export interface ForwardCall {
   readonly m: Ptr;
   /** Keep every step's gates, hn and m. */
   readonly save: boolean;
-  /** [T*B, P] outputs */
+  /** [T*B, P] outputs, or 0: not written (read them from hs; only without lengths and projection) */
   readonly y: Ptr;
   /** [B] int32 lengths */
   readonly lengths: Ptr;
@@ -81,6 +86,7 @@ export function callForward(k: KernelExports, c: ForwardCall): void {
     MODE_ID[c.mode], c.T, c.B, c.H, c.P, c.xg, c.whhPacked, c.bhh, c.whrPacked,
     c.hs, c.cs, c.gates, c.hn, c.m, c.save ? 1 : 0,
     c.y, c.lengths, c.reverse ? 1 : 0, c.hg, c.mb, c.pb, c.hiddenMask, c.maskedH,
+    c.input?.x ?? 0, c.input?.I ?? 0, c.input?.wihPacked ?? 0, c.input?.bias ?? 0,
   );
 }
 

@@ -59,18 +59,25 @@ export function wasmForward(
   const pWih = at ? at.wIh : arena.take(G * I);
   const pWihP = cIh ? 0 : arena.take(packedFloats(I, G));
   const pBias = bias ? arena.take(round16(G)) : 0;
-  const pXg = arena.take(TB * G);
+  // One step's input projections: the time loop makes them step by step from x.
+  const pXg = arena.take(B * G);
   const pWhh = at ? at.wHh : arena.take(G * P);
   const pWhhP = cHh ? 0 : arena.take(packedFloats(P, G));
   const pBhh = bhh ? arena.take(round16(G)) : 0;
   const pWhr = proj ? (at ? at.wHr : arena.take(P * H)) : 0;
   const pWhrP = proj && !cHr ? arena.take(packedFloats(H, P)) : 0;
   const pHs = at ? at.hs : arena.take((T + 1) * B * P);
-  const pCs = lstm ? (at ? at.cs : arena.take((T + 1) * B * H)) : 0;
+  // Without saving, the time loop keeps two cell-state slots in turn (assembly/sequence.ts).
+  const pCs = lstm ? (at ? at.cs : arena.take((save ? T + 1 : 2) * B * H)) : 0;
+  const cInit = save ? (reverse ? T : 0) : 0;
+  const cLast = save ? (reverse ? 0 : T) : T & 1;
   const pGates = gated ? (at ? at.gates : arena.take((save ? TB : B) * G)) : 0;
   const pHn = mode === 'gru' ? (at ? at.hn : arena.take((save ? TB : B) * H)) : 0;
   const pM = proj && save ? (at ? at.m : arena.take(TB * H)) : 0;
-  const pY = arena.take(TB * P);
+  // Outputs are the states of slots 1..T (0..T-1 reversed) unless padding zeroes some or a
+  // projection makes them: then read from there, not copied inside the loop.
+  const yFromStates = !args.lengths && !proj;
+  const pY = yFromStates ? 0 : arena.take(TB * P);
   const pLens = args.lengths ? arena.take(B) : 0;
   const pHg = arena.take(B * G);
   const pMb = proj ? arena.take(B * H) : 0;
@@ -96,8 +103,8 @@ export function wasmForward(
   const initSlot = reverse ? T : 0;
   mem.set(args.h0.subarray(0, B * P), f(pHs) + initSlot * B * P);
   if (lstm) {
-    if (args.c0) mem.set(args.c0.subarray(0, B * H), f(pCs) + initSlot * B * H);
-    else mem.fill(0, f(pCs) + initSlot * B * H, f(pCs) + (initSlot + 1) * B * H);
+    if (args.c0) mem.set(args.c0.subarray(0, B * H), f(pCs) + cInit * B * H);
+    else mem.fill(0, f(pCs) + cInit * B * H, f(pCs) + (cInit + 1) * B * H);
   }
   if (args.lengths) arena.setInt32(pLens, args.lengths);
 
@@ -109,14 +116,13 @@ export function wasmForward(
     return dst;
   };
   const wihP = packed(cIh, pWih, 1, I, I, G, pWihP);
-  k.gemm(pX, I, TB, I, wihP, G, pXg, G, pBias, 0);
   const whhP = packed(cHh, pWhh, 1, P, P, G, pWhhP);
   // The saved weight copies are the bits of these generations: backward's panels of them
   // are reused while the cache still holds them.
   if (kept && cIh && cHh) kept.entry.gens = { wIh: cIh.block.gen, wHh: cHh.block.gen };
   const whrP = proj ? packed(cHr, pWhr, 1, H, H, P, pWhrP) : 0;
   callForward(k, {
-    mode, T, B, H, P, xg: pXg, whhPacked: whhP, bhh: pBhh, whrPacked: whrP,
+    mode, T, B, H, P, xg: pXg, input: { x: pX, I, wihPacked: wihP, bias: pBias }, whhPacked: whhP, bhh: pBhh, whrPacked: whrP,
     hs: pHs, cs: pCs, gates: pGates, hn: pHn, m: pM, save,
     y: pY, lengths: pLens, reverse, hg: pHg, mb: pMb, pb: pPb, hiddenMask: pHidMask, maskedH: pHm,
   });
@@ -124,9 +130,9 @@ export function wasmForward(
   const view = arena.f32();
   const copy = (ptr: number, n: number): Float32Array => view.slice(f(ptr), f(ptr) + n);
   const lastSlot = reverse ? 0 : T;
-  const y = copy(pY, TB * P);
+  const y = yFromStates ? copy(pHs + (reverse ? 0 : B * P * 4), TB * P) : copy(pY, TB * P);
   const hN = copy(pHs + lastSlot * B * P * 4, B * P);
-  const cN = lstm ? copy(pCs + lastSlot * B * H * 4, B * H) : null;
+  const cN = lstm ? copy(pCs + cLast * B * H * 4, B * H) : null;
   // The T per-step states are the slots other than the initial one. Standalone arrays
   // (not views with an offset), like the reference's.
   const first = reverse ? 0 : 1;

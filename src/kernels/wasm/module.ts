@@ -24,6 +24,7 @@ export interface KernelExports {
     xg: number, whh: number, bhh: number, whr: number,
     hs: number, cs: number, gates: number, hnAll: number, mAll: number, save: number,
     y: number, lens: number, rev: number, hg: number, mb: number, pb: number, hmask: number, hm: number,
+    x: number, I: number, wih: number, bias: number,
   ): void;
   backward(
     mode: number, T: number, B: number, H: number, P: number,

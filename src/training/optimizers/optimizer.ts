@@ -1,6 +1,7 @@
 import { NonFiniteError, OptionError, ShapeError, StateDictError } from '../../errors.js';
 import { rangeOption } from '../../options.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { zeroGrads, type ZeroGradOptions } from '../../autograd/zero-grad.js';
 import type { JsonValue } from '../json.js';
 import { keyedParams, type ParamList } from '../params.js';
 
@@ -29,8 +30,12 @@ export interface Optimizer {
   readonly params: readonly Tensor[];
   /** Applies one update to every parameter whose `grad` is set; parameters with `grad` null are skipped. */
   step(): void;
-  /** Sets every `grad` to null (PyTorch's default `set_to_none=True`). */
-  zeroGrad(): void;
+  /**
+   * Zeroes every parameter's `grad` in place (PyTorch 1.13's default `zero_grad()`; a zeroed
+   * gradient still takes part in `step`, as in PyTorch), or sets it to null with
+   * `{ setToNone: true }`, after which `step` skips that parameter until a backward reaches it.
+   */
+  zeroGrad(options?: ZeroGradOptions): void;
   getState(): OptimizerState;
   /** Restores a `getState()` snapshot (hyper-parameters included, as PyTorch's load_state_dict). */
   setState(state: OptimizerState): void;
@@ -93,8 +98,8 @@ export abstract class BaseOptimizer<O extends { [key: string]: JsonValue }> impl
     }
   }
 
-  zeroGrad(): void {
-    for (const s of this.slots) s.param.grad = null;
+  zeroGrad(options: ZeroGradOptions = {}): void {
+    zeroGrads(this.params, options, `${this.kind}.zeroGrad`);
   }
 
   /** Updates one parameter in place; `slot.step` has already been incremented. */

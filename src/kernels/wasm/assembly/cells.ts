@@ -28,14 +28,16 @@ import { relu4, sigmoid4, tanh4 } from './math';
   return f32x4.splat(1.0);
 }
 
-@inline function lstmGates(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize, hb: usize, o: usize, n: i32): void {
+@inline function lstmGates(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize, hb: usize, o: usize, n: i32, keep: bool): void {
   const vi = sigmoid4(f32x4.add(ld(x + o, n), ld(r + o, n)));
   const vf = sigmoid4(f32x4.add(ld(x + hb + o, n), ld(r + hb + o, n)));
   const vg = tanh4(f32x4.add(ld(x + 2 * hb + o, n), ld(r + 2 * hb + o, n)));
   const vo = sigmoid4(f32x4.add(ld(x + 3 * hb + o, n), ld(r + 3 * hb + o, n)));
-  st(g + o, vi, n);
-  st(g + hb + o, vf, n);
-  st(g + 2 * hb + o, vg, n);
+  if (keep) {
+    st(g + o, vi, n);
+    st(g + hb + o, vf, n);
+    st(g + 2 * hb + o, vg, n);
+  }
   st(g + 3 * hb + o, vo, n);
   st(cOut + o, f32x4.add(f32x4.mul(vf, ld(cPrev + o, n)), f32x4.mul(vi, vg)), n);
 }
@@ -48,12 +50,18 @@ import { relu4, sigmoid4, tanh4 } from './math';
  * LSTM, gates i f g o: x, r pre-activations (input and recurrent parts) -> gates, c, h.
  * Two passes, the gates and c, then h = o tanh(c): in one, each group's chain (gates, c,
  * tanh c) is longer than the out-of-order window covers (the pass took 1.11x the time).
+ * keep false (inference): only the o gate goes to g, which the second pass reads, so the
+ * scratch takes a quarter of the cache lines.
  */
-export function lstmRow(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize, h: usize, H: i32): void {
+export function lstmRow(x: usize, r: usize, cPrev: usize, cOut: usize, g: usize, h: usize, H: i32, keep: bool = true): void {
   const hb = <usize>H << 2;
   const full = H & ~3; // units in full groups of 4
-  for (let j = 0; j < full; j += 4) lstmGates(x, r, cPrev, cOut, g, hb, <usize>j << 2, 4);
-  if (full < H) lstmGates(x, r, cPrev, cOut, g, hb, <usize>full << 2, H - full);
+  if (keep) {
+    for (let j = 0; j < full; j += 4) lstmGates(x, r, cPrev, cOut, g, hb, <usize>j << 2, 4, true);
+  } else {
+    for (let j = 0; j < full; j += 4) lstmGates(x, r, cPrev, cOut, g, hb, <usize>j << 2, 4, false);
+  }
+  if (full < H) lstmGates(x, r, cPrev, cOut, g, hb, <usize>full << 2, H - full, true);
   for (let j = 0; j < full; j += 4) lstmOut(cOut, g, h, hb, <usize>j << 2, 4);
   if (full < H) lstmOut(cOut, g, h, hb, <usize>full << 2, H - full);
 }

@@ -401,6 +401,13 @@ export function addTo(dst: usize, src: usize, n: i32): void {
 export function sameBits(a: usize, b: usize, n: i32): i32 {
   const bytes = <usize>n << 2;
   let o: usize = 0;
+  // 64 bytes per test: one branch per four vectors (the loop is branch-bound otherwise; it
+  // runs over every weight on every call, 1.3 MB at hidden 256).
+  for (; o + 64 <= bytes; o += 64) {
+    const d0 = v128.or(v128.xor(v128.load(a + o), v128.load(b + o)), v128.xor(v128.load(a + o, 16), v128.load(b + o, 16)));
+    const d1 = v128.or(v128.xor(v128.load(a + o, 32), v128.load(b + o, 32)), v128.xor(v128.load(a + o, 48), v128.load(b + o, 48)));
+    if (v128.any_true(v128.or(d0, d1))) return 0;
+  }
   for (; o + 16 <= bytes; o += 16) {
     if (v128.any_true(v128.xor(v128.load(a + o), v128.load(b + o)))) return 0;
   }

@@ -21,7 +21,14 @@ export const GRU = 3;
 }
 
 /**
- * Forward pass. xg [T, B, G] holds W_ih x + b_ih (+ b_hh except for GRU). With save != 0
+ * Forward pass. xg [T, B, G] holds W_ih x + b_ih (+ b_hh except for GRU); or, with x != 0,
+ * xg is [B, G] scratch that each step fills from x [T, B, I], the packed W_ih (wih, I x G)
+ * and the folded bias (the same products as one GEMM over all steps, bit for bit: a row's
+ * sums do not depend on the rows beside it), so the [T, B, G] projections never go through
+ * memory. y == 0: outputs not written (the caller reads them from hs: no lengths, no
+ * projection). Without save, cs holds two slots used in turn (the state before the
+ * loop's s-th step in slot s & 1, whatever the direction: the initial one in slot 0, the
+ * last in slot T & 1). With save != 0
  * gates/hn/m are [T, B, .] (m only with a projection), else [B, .] scratch. hmask [B, P]
  * (or 0): recurrent dropout on h_{t-1} where it enters W_hh, through the scratch hm [B, P].
  * Scratch: hg [B, G], mb [B, H], pb [B, P].
@@ -31,6 +38,7 @@ export function forward(
   xg: usize, whh: usize, bhh: usize, whr: usize,
   hs: usize, cs: usize, gates: usize, hnAll: usize, mAll: usize, save: i32,
   y: usize, lens: usize, rev: i32, hg: usize, mb: usize, pb: usize, hmask: usize, hm: usize,
+  x: usize, I: i32, wih: usize, bias: usize,
 ): void {
   const G = gatesOf(mode, H);
   const hRow = <usize>P << 2;
@@ -40,6 +48,9 @@ export function forward(
     const t = rev ? T - 1 - s : s;
     const prev = <usize>(rev ? t + 1 : t) * <usize>B;
     const cur = <usize>(rev ? t : t + 1) * <usize>B;
+    if (x) gemm(x + ((<usize>t * <usize>B * <usize>I) << 2), I, B, I, wih, G, xg, G, bias, 0);
+    const cPrev = save ? prev : <usize>(s & 1) * <usize>B;
+    const cCur = save ? cur : <usize>((s + 1) & 1) * <usize>B;
     let hIn = hs + prev * hRow;
     if (hmask) {
       maskRows(hIn, 1, B, P, hmask, hm);
@@ -55,25 +66,25 @@ export function forward(
       if (!active(lens, t, b)) {
         // Padded step: state held, output and gates 0.
         memory.copy(hc, hp, hRow);
-        if (mode == LSTM) memory.copy(cs + (cur + b) * cRow, cs + (prev + b) * cRow, cRow);
-        memory.fill(yr, 0, hRow);
+        if (mode == LSTM) memory.copy(cs + (cCur + b) * cRow, cs + (cPrev + b) * cRow, cRow);
+        if (y) memory.fill(yr, 0, hRow);
         if (save && mode >= LSTM) memory.fill(gates + row * gRow, 0, gRow);
         if (save && mode == GRU) memory.fill(hnAll + row * cRow, 0, cRow);
         if (save && whr) memory.fill(mAll + row * cRow, 0, cRow);
         continue;
       }
-      const xr = xg + row * gRow;
+      const xr = xg + (x ? <usize>b : row) * gRow;
       const rr = hg + <usize>b * gRow;
       if (mode == LSTM) {
         const out = whr ? mb + <usize>b * cRow : hc;
-        lstmRow(xr, rr, cs + (prev + b) * cRow, cs + (cur + b) * cRow, gates + sr * gRow, out, H);
+        lstmRow(xr, rr, cs + (cPrev + b) * cRow, cs + (cCur + b) * cRow, gates + sr * gRow, out, H, save != 0);
         if (whr && save) memory.copy(mAll + row * cRow, out, cRow);
       } else if (mode == GRU) {
         gruRow(xr, rr, hp, gates + sr * gRow, hnAll + sr * cRow, hc, H);
       } else {
         rnnRow(xr, rr, hc, H, mode == RNN_RELU);
       }
-      if (!whr) memory.copy(yr, hc, hRow);
+      if (!whr && y) memory.copy(yr, hc, hRow);
     }
     if (whr) {
       // h = W_hr m for the active rows.
@@ -82,7 +93,7 @@ export function forward(
         if (!active(lens, t, b)) continue;
         const src = pb + <usize>b * hRow;
         memory.copy(hs + (cur + b) * hRow, src, hRow);
-        memory.copy(y + (<usize>t * <usize>B + <usize>b) * hRow, src, hRow);
+        if (y) memory.copy(y + (<usize>t * <usize>B + <usize>b) * hRow, src, hRow);
       }
     }
   }

@@ -109,7 +109,7 @@ export function forwardUnits(
       const xr = xg + row * gRow;
       const rr = hg + <usize>b * gRow;
       if (mode == LSTM) {
-        lstmRow(xr, rr, cs + (prev + b) * hRow + uOff, cs + (cur + b) * hRow + uOff, g + <usize>b * gRow, hc, Hj);
+        lstmRow(xr, rr, cs + (prev + b) * hRow + uOff, cs + (cur + b) * hRow + uOff, g + <usize>b * gRow, hc, Hj, false);
       } else if (mode == GRU) {
         gruRow(xr, rr, hp, g + <usize>b * gRow, hn + <usize>b * uBytes, hc, Hj);
       } else {
