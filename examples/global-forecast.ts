@@ -17,6 +17,6 @@ await new Trainer(task, adam(task.model.parameters(), { lr: 3e-3 }), { maxSteps:
 
 const m = task.evaluate() as Record<string, number>;
 console.log(`${panel.ids.length} series: sMAPE ${m.smape!.toFixed(2)} MASE ${m.mase!.toFixed(3)} (Naive2 ${m.naive2_smape!.toFixed(2)} / ${m.naive2_mase!.toFixed(3)}, Theta ${m.theta_smape!.toFixed(2)} / ${m.theta_mase!.toFixed(3)}); 80% interval holds ${(100 * m.coverage!).toFixed(1)}%`);
-const next = forecastPanel(task.predictor(task.intervalScale()), { ids: [panel.ids[0]!], values: [panel.values[0]!], categories: [''] })[0]!;
+const next = forecastPanel(task.predictor(), { ids: [panel.ids[0]!], values: [panel.values[0]!], categories: [''] })[0]!;
 console.log(`${panel.ids[0]} next 8 quarters: ${next.quantiles.map((q) => `${q[1]!.toFixed(1)} [${q[0]!.toFixed(1)}, ${q[2]!.toFixed(1)}]`).join(', ')}`);
 if (!(m.smape! < m.naive2_smape!)) process.exit(1);

@@ -1,5 +1,6 @@
 import { FormatError, IoError } from '../errors.js';
 import { buildTask } from '../tasks/build.js';
+import { GlobalForecastTask } from '../tasks/global-forecast.js';
 import type { EvalReport } from '../training/task.js';
 import type { CheckpointConfig } from './format.js';
 import { loadModel, readData } from './session.js';
@@ -42,5 +43,7 @@ export async function evaluateCheckpoint(dir: string, dataPath?: string): Promis
   }
   const task = buildTask(config.spec, bytes, path, config.saved);
   task.model.loadStateDict(loaded.model.stateDict());
+  // The intervals as the checkpoint calibrated them (an older one: its width factor, or none).
+  if (task instanceof GlobalForecastTask && loaded.kind === 'globalForecast') task.useCalibration(loaded.predictor.calibration, loaded.predictor.intervalScale);
   return { config, metrics: task.evaluate() };
 }

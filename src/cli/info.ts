@@ -4,6 +4,8 @@ import { describeSafetensors } from './info-safetensors.js';
 import { loadModel } from '../checkpoint/session.js';
 import { audioFeatureRecipe } from '../tasks/audio-recipe.js';
 import type { AudioSpec } from '../tasks/audio.js';
+import { describeCalibration, intervalPairs } from '../tasks/global-calibration.js';
+import { medianIndex } from '../tasks/global-predict.js';
 
 /** How an audio model's files were labelled, grouped and split, as the flags that say so. */
 function namingOf(a: AudioSpec): Record<string, string> {
@@ -48,6 +50,8 @@ export function registerInfo(program: Command): void {
         metrics: config.metrics ?? null,
         // Audio: the feature front end a server must reproduce (without the normaliser's numbers).
         ...(loaded.kind === 'audio' ? { features: audioFeatureRecipe(loaded.audio, loaded.encoding).settings, labels: loaded.encoding.labels, naming: namingOf(loaded.audio) } : {}),
+        // Many series: how the forecast intervals were calibrated (an older checkpoint: not).
+        ...(loaded.kind === 'globalForecast' ? { intervals: describeCalibration(loaded.predictor.calibration, loaded.predictor.intervalScale, intervalPairs(loaded.predictor.quantiles, medianIndex(loaded.predictor.quantiles)).length > 0) } : {}),
         saved: config.createdAt,
         recur: config.recurVersion,
       };

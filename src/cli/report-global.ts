@@ -22,6 +22,9 @@ export function globalReportRows(m: EvalReport): Array<[string, unknown, string]
   const what = `over ${m.series} series, ${m.horizon} steps`;
   for (const [prefix, who] of METHODS) rows.push([`sMAPE % (test, ${what})`, m[`${prefix}smape`], who]);
   for (const [prefix, who] of METHODS) rows.push([`MASE (season ${m.season})`, m[`${prefix}mase`], who]);
-  if (typeof m.coverage === 'number') rows.push([`${m.interval}% interval: share of test values inside`, m.coverage, `recur (widths x ${Number(m.interval_scale).toFixed(2)}, calibrated on validation)`]);
+  if (typeof m.coverage === 'number') {
+    const how = m.calibrated === 1 ? 'conformal calibration on validation' : typeof m.interval_scale === 'number' ? `widths x ${m.interval_scale.toFixed(2)}, an older checkpoint` : 'uncalibrated';
+    rows.push([`${m.interval}% interval: share of test values inside`, m.coverage, `recur (${how})`]);
+  }
   return rows;
 }

@@ -12,3 +12,4 @@ export type { BenchmarkMethod, BenchmarkForecasts } from './benchmarks.js';
 export { naiveInterval, exponentialSmoothingInterval, m4BenchmarkIntervals } from './intervals.js';
 export type { PredictionInterval, IntervalMethod } from './intervals.js';
 export { normalQuantile } from './normal-quantile.js';
+export { conformalRank, confidentConformalRank, conformalQuantile } from './conformal.js';

@@ -6,6 +6,7 @@ import { decodeText } from '../data/text.js';
 import type { RecurrentConfig } from '../models/config.js';
 import { defaultGlobalOptions } from './global-defaults.js';
 import { GlobalForecastTask, type GlobalForecastOptions } from './global-forecast.js';
+import type { IntervalCalibration } from './global-calibration.js';
 
 /** The fields of a task spec that describe a global (many-series) forecaster. */
 export interface GlobalSpecFields {
@@ -34,7 +35,10 @@ export interface GlobalSpecFields {
 export interface GlobalSaved {
   layout: { window: number; horizon: number; season: number; calendar: boolean; categories: string[] };
   quantiles: number[];
-  intervalScale: number;
+  /** The intervals' conformal calibration (null: none, no interval around the median). */
+  calibration: IntervalCalibration | null;
+  /** Checkpoints of recur before the conformal calibration: one factor on the quantiles' distances from the median. */
+  intervalScale?: number;
   deseasonalise: boolean;
 }
 
@@ -94,7 +98,8 @@ export function globalOptions(spec: GlobalSpecFields, panel: Panel): GlobalForec
 
 /**
  * The global forecasting task of a spec on the bytes of its data file; `saved` (from a
- * checkpoint) fixes the season and categories as in training.
+ * checkpoint) fixes the season and categories as in training. (The task calibrates its
+ * intervals afresh; `recur eval` gives it the checkpoint's with `useCalibration`.)
  */
 export function buildGlobalTask(spec: GlobalSpecFields, bytes: Uint8Array, source: string, saved?: Partial<GlobalSaved>): GlobalForecastTask {
   const panel = readPanel(decodeText(bytes, source), source, spec);

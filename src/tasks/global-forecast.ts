@@ -10,6 +10,7 @@ import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../trai
 import { baselineScores, COMPARED_METHODS, scorePanel, type ScoredSeries } from './global-scores.js';
 import { encodeStep, seriesView, type SeriesView } from './global-series.js';
 import { forecastPanel, forecastViews, medianIndex, rawForecasts, type GlobalPredictor, type SeriesForecast } from './global-predict.js';
+import { calibrateIntervals, type IntervalCalibration } from './global-calibration.js';
 
 export interface GlobalForecastOptions {
   model: RecurrentConfig;
@@ -55,6 +56,9 @@ export class GlobalForecastTask implements Task {
   private readonly categoryIndex: number[];
   private epochOrder: EpochOrder<number> | null = null;
   private readonly median: number;
+  /** A calibration given from outside (a checkpoint's); undefined: calibrate on validation. */
+  private fixedCalibration: IntervalCalibration | null | undefined = undefined;
+  private legacyScale: number | undefined = undefined;
 
   constructor(
     readonly panel: Panel,
@@ -118,52 +122,59 @@ export class GlobalForecastTask implements Task {
   }
 
   /**
-   * The factor that widens (or narrows) every quantile's distance from the median so that the
-   * outer interval holds its nominal share of the validation values (a split-conformal
-   * calibration, Romano et al. 2019): the quantile loss fitted on training windows gives
-   * intervals that are too narrow for unseen futures. 1 without an interval.
+   * The intervals' calibration on the validation part (split-conformal quantile regression,
+   * `calibrateIntervals`): the quantile loss fitted on training windows gives intervals that
+   * are too narrow for unseen futures. The validation values never enter a training window
+   * (they choose the kept epoch, by the median's sMAPE, and nothing else), so they are held out
+   * from the model whose intervals they calibrate. Fixed from outside (`useCalibration`, a
+   * checkpoint's) when given; null without an interval around the median.
    */
-  intervalScale(): number {
-    if (!this.hasInterval()) return 1;
+  calibration(): IntervalCalibration | null {
+    if (this.fixedCalibration !== undefined) return this.fixedCalibration;
+    if (!this.hasInterval()) return null;
     const h = this.layout.horizon;
-    const q = this.options.quantiles;
-    const Q = q.length;
-    const raws = rawForecasts(this.predictor(), this.valViews, this.categoryIndex);
-    // Each validation value as a multiple of its half-interval on its side of the median.
-    const ratios: number[] = [];
-    raws.forEach((raw, i) => {
+    const raws = rawForecasts(this.predictor(null), this.valViews, this.categoryIndex);
+    const actuals = raws.map((_, i) => {
       const y = this.panel.values[i]!;
       const start = y.length - 2 * h;
-      for (let k = 0; k < h; k++) {
-        const actual = encodeStep(this.valViews[i]!, k, y[start + k]!);
-        const med = raw[k * Q + this.median]!;
-        const half = actual >= med ? raw[k * Q + Q - 1]! - med : med - raw[k * Q]!;
-        ratios.push(half > 0 ? Math.abs(actual - med) / half : actual === med ? 0 : Infinity);
-      }
+      return Float64Array.from({ length: h }, (_, k) => encodeStep(this.valViews[i]!, k, y[start + k]!));
     });
-    ratios.sort((a, b) => a - b);
-    const nominal = q[Q - 1]! - q[0]!;
-    const c = ratios[Math.min(ratios.length - 1, Math.ceil(nominal * ratios.length) - 1)]!;
-    return Number.isFinite(c) && c > 0 ? c : 1;
+    return calibrateIntervals(raws, actuals, this.options.quantiles, this.median, h);
   }
 
-  /** The model with its layout, quantiles and an interval scale, as `forecastPanel` takes it. */
-  predictor(intervalScale = 1): GlobalPredictor {
-    return { model: this.model, layout: this.layout, quantiles: this.options.quantiles, intervalScale, deseasonalise: this.options.deseasonalise ?? true };
+  /**
+   * Uses this calibration (a checkpoint's, or null for the raw quantiles; `legacyScale` for an
+   * older checkpoint's single width factor) instead of calibrating on the validation part.
+   */
+  useCalibration(calibration: IntervalCalibration | null, legacyScale?: number): void {
+    this.fixedCalibration = calibration;
+    this.legacyScale = legacyScale;
+  }
+
+  /** The model with its layout, quantiles and interval calibration, as `forecastPanel` takes it. */
+  predictor(calibration: IntervalCalibration | null = this.calibration()): GlobalPredictor {
+    return {
+      model: this.model,
+      layout: this.layout,
+      quantiles: this.options.quantiles,
+      calibration,
+      ...(calibration === null && this.legacyScale !== undefined ? { intervalScale: this.legacyScale } : {}),
+      deseasonalise: this.options.deseasonalise ?? true,
+    };
   }
 
   /** Forecasts of each series' validation or test part, with the history before it and the actual values. */
   heldOut(part: 'validation' | 'test'): ScoredSeries[] {
-    return part === 'validation' ? this.scored(this.layout.horizon, this.valViews) : this.scored(0, undefined, this.intervalScale());
+    return part === 'validation' ? this.scored(this.layout.horizon, this.valViews, null) : this.scored(0, undefined, this.calibration());
   }
 
   /** Scored forecasts of the part [end - h, end) of every series, from the history before it. */
-  private scored(endOffset: number, views?: SeriesView[], scale = 1): ScoredSeries[] {
+  private scored(endOffset: number, views: SeriesView[] | undefined, calibration: IntervalCalibration | null): ScoredSeries[] {
     const h = this.layout.horizon;
     const ends = this.panel.values.map((y) => y.length - endOffset);
     const vs = views ?? this.panel.values.map((y, i) => seriesView(y.subarray(0, ends[i]! - h), this.options.season, h, this.options.deseasonalise ?? true));
     const Q = this.options.quantiles.length;
-    return forecastViews(this.predictor(scale), vs, this.categoryIndex).map((f, i) => {
+    return forecastViews(this.predictor(calibration), vs, this.categoryIndex).map((f, i) => {
       const y = this.panel.values[i]!;
       const interval = this.hasInterval();
       return {
@@ -177,7 +188,8 @@ export class GlobalForecastTask implements Task {
 
   /** The mean sMAPE of the validation part (the `horizon` values before each series' test part). */
   validate(): Validation {
-    const s = scorePanel(this.scored(this.layout.horizon, this.valViews), this.options.season);
+    // The raw quantiles: the validation part is what calibrates them.
+    const s = scorePanel(this.scored(this.layout.horizon, this.valViews, null), this.options.season);
     const metrics: Record<string, number> = { val_smape: s.smape, val_mase: s.mase };
     if (!Number.isNaN(s.coverage)) metrics.val_coverage = s.coverage;
     return { name: 'val_smape', value: s.smape, mode: 'min', metrics };
@@ -185,15 +197,16 @@ export class GlobalForecastTask implements Task {
 
   /** sMAPE, MASE and interval coverage on each series' last `horizon` values, beside the classical methods. */
   evaluate(): EvalReport {
-    const scale = this.intervalScale();
-    const items = this.scored(0, undefined, scale);
+    const calibration = this.calibration();
+    const items = this.scored(0, undefined, calibration);
     const s = scorePanel(items, this.options.season);
     const out: EvalReport = { smape: s.smape, mase: s.mase, series: s.series, horizon: this.layout.horizon, season: this.options.season };
     if (!Number.isNaN(s.coverage)) {
       const q = this.options.quantiles;
       out.coverage = s.coverage;
       out.interval = Math.round((q[q.length - 1]! - q[0]!) * 100);
-      out.interval_scale = scale;
+      out.calibrated = calibration ? 1 : 0;
+      if (!calibration && this.legacyScale !== undefined) out.interval_scale = this.legacyScale;
     }
     const base = baselineScores(items, this.options.season);
     for (const k of COMPARED_METHODS) Object.assign(out, { [`${k}_smape`]: base[k].smape, [`${k}_mase`]: base[k].mase });
@@ -203,11 +216,11 @@ export class GlobalForecastTask implements Task {
 
   /** Forecasts of the `horizon` steps after the end of every series in `panel` (default: the training panel). */
   forecastPanel(panel: Panel = this.panel): SeriesForecast[] {
-    return forecastPanel(this.predictor(this.intervalScale()), panel);
+    return forecastPanel(this.predictor(), panel);
   }
 
   describe(): Record<string, unknown> {
-    return { layout: this.layout, quantiles: this.options.quantiles, intervalScale: this.intervalScale(), deseasonalise: this.options.deseasonalise ?? true };
+    return { layout: this.layout, quantiles: this.options.quantiles, calibration: this.calibration(), deseasonalise: this.options.deseasonalise ?? true };
   }
 
   getState(): TaskState {

@@ -4,6 +4,7 @@ import type { Forecaster } from '../models/forecaster.js';
 import { withEval } from '../nn/with-eval.js';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeStep, seriesView, type SeriesView } from './global-series.js';
+import { calibrateStep, type IntervalCalibration } from './global-calibration.js';
 
 /** A forecast of one series: `quantiles[k][j]` is quantile j of step k, in the series' units; `point` the median's. */
 export interface SeriesForecast {
@@ -16,8 +17,10 @@ export interface GlobalPredictor {
   model: Forecaster;
   layout: WindowLayout;
   quantiles: readonly number[];
-  /** Factor on every quantile's distance from the median (validation calibration; 1 = none). */
-  intervalScale: number;
+  /** The intervals' conformal calibration (null: the raw quantiles, or an older checkpoint's `intervalScale`). */
+  calibration: IntervalCalibration | null;
+  /** An older checkpoint's single factor on every quantile's distance from the median (used only without `calibration`). */
+  intervalScale?: number;
   /** Whether series are deseasonalised before the network (default true). */
   deseasonalise?: boolean;
 }
@@ -32,7 +35,7 @@ export function medianIndex(quantiles: readonly number[]): number {
  * values (step-major), each step's quantiles sorted so they never cross (a monotone
  * rearrangement, Chernozhukov et al. 2010), the window's level added back.
  */
-export function rawForecasts(p: Omit<GlobalPredictor, 'intervalScale'>, views: readonly SeriesView[], categoryIndex: readonly number[]): Float64Array[] {
+export function rawForecasts(p: Omit<GlobalPredictor, 'calibration' | 'intervalScale'>, views: readonly SeriesView[], categoryIndex: readonly number[]): Float64Array[] {
   const { window: W, horizon: h } = p.layout;
   const F = panelFeatureCount(p.layout);
   const Q = p.quantiles.length;
@@ -56,7 +59,7 @@ export function rawForecasts(p: Omit<GlobalPredictor, 'intervalScale'>, views: r
   return out;
 }
 
-/** Forecasts of `horizon` steps after the end of each view, in the series' units, intervals scaled by `p.intervalScale`. */
+/** Forecasts of `horizon` steps after the end of each view, in the series' units, intervals calibrated by `p.calibration`. */
 export function forecastViews(p: GlobalPredictor, views: readonly SeriesView[], categoryIndex: readonly number[]): SeriesForecast[] {
   const h = p.layout.horizon;
   const Q = p.quantiles.length;
@@ -64,8 +67,8 @@ export function forecastViews(p: GlobalPredictor, views: readonly SeriesView[], 
   return rawForecasts(p, views, categoryIndex).map((raw, i) => {
     const v = views[i]!;
     const quantiles = Array.from({ length: h }, (_, k) => {
-      const med = raw[k * Q + median]!;
-      return Float64Array.from({ length: Q }, (_, j) => decodeStep(v, k, med + p.intervalScale * (raw[k * Q + j]! - med)));
+      const step = calibrateStep(Array.from(raw.subarray(k * Q, (k + 1) * Q)), k, median, p.calibration, p.intervalScale);
+      return Float64Array.from(step, (z) => decodeStep(v, k, z));
     });
     return { point: Float64Array.from(quantiles, (qs) => qs[median]!), quantiles };
   });
