@@ -222,7 +222,7 @@ export async function snapshotSession(s: Session, metrics?: Record<string, unkno
     'loss.csv': csv,
   };
   // A copy of the history as it is now (training appends to it meanwhile).
-  const chart = lossChart(history.map((h) => ({ ...h })), isGlobalSpec(s.spec) ? 'sMAPE % (mean over series)' : VALIDATION_NAMES[s.spec.kind] ?? 'metric');
+  const chart = lossChart(history.map((h) => ({ ...h })), isGlobalSpec(s.spec) ? 'sMAPE % (mean over series)' : s.spec.supervised ? 'cross-entropy (nats)' : VALIDATION_NAMES[s.spec.kind] ?? 'metric');
   return { ...files, 'loss.svg': await chart };
 }
 

@@ -157,6 +157,7 @@ export function registerDetect(program: Command): void {
     .action(async (dir: string, input: string, o: DetectFlags) => {
       if (o.top !== undefined && o.threshold !== undefined) throw new OptionError('give --top or --threshold, not both');
       const { loaded } = await loadModel(dir);
+      if (loaded.kind === 'logsClassifier') throw new OptionError(`${dir} holds a supervised session classifier (--supervised), scored with 'recur eval'; 'recur detect' needs the next-event model (--task logs without --supervised)`);
       if (loaded.kind !== 'logs') throw new OptionError(`${dir} holds a ${loaded.kind} model; 'recur detect' needs one trained with --task logs`);
       const m: EventModel = { model: loaded.model, vocab: new EventVocabulary(loaded.encoding.events), history: loaded.encoding.history };
       const threshold: Threshold = o.top !== undefined ? { kind: 'top', g: o.top } : o.threshold !== undefined ? { kind: 'probability', p: o.threshold } : loaded.encoding.threshold.threshold;

@@ -29,10 +29,14 @@ function decodingInfo(loaded: LoadedModel): Record<string, unknown> {
     case 'logs':
       // Ids 0-3 are padding, unknown, start and end; the events follow (see EventVocabulary).
       return { task: 'logs', encoding: loaded.encoding };
+    case 'logsClassifier':
+      // Input: START, event ids, END (ids as for logs); output: logits of [normal, anomaly].
+      return { task: 'logs', supervised: true, encoding: loaded.encoding };
     case 'globalForecast': {
       // How to deseasonalise, normalise and decode each series (README, "Time-series forecasting").
-      const { layout, quantiles, intervalScale, deseasonalise } = loaded.predictor;
-      return { task: 'forecast', global: { layout, quantiles, intervalScale, deseasonalise: deseasonalise ?? true, output: 'horizon x quantiles, step-major' } };
+      const { layout, quantiles, calibration, intervalScale, deseasonalise } = loaded.predictor;
+      const widths = calibration ? { calibration } : intervalScale !== undefined ? { intervalScale } : {};
+      return { task: 'forecast', global: { layout, quantiles, ...widths, deseasonalise: deseasonalise ?? true, output: 'horizon x quantiles, step-major' } };
     }
     case 'audio':
       // The graph reads normalised feature frames: the whole front end travels with it.

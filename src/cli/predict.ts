@@ -48,7 +48,11 @@ export function registerPredict(program: Command): void {
           else console.log(`${JSON.stringify(x.text)} -> ${top.map((c) => `${JSON.stringify(c.char)} ${c.p.toFixed(3)}`).join(', ')}`);
         }
       } else {
-        throw new OptionError(loaded.kind === 'logs' ? `${dir} holds a logs model; use 'recur detect ${dir} <sessions.jsonl>'` : `${dir} holds a forecast model; use 'recur forecast ${dir} <csv>'`);
+        throw new OptionError(
+          loaded.kind === 'logs' ? `${dir} holds a logs model; use 'recur detect ${dir} <sessions.jsonl>'`
+            : loaded.kind === 'logsClassifier' ? `${dir} holds a supervised logs classifier; score it with 'recur eval ${dir} --data <sessions.jsonl>'`
+              : `${dir} holds a forecast model; use 'recur forecast ${dir} <csv>'`,
+        );
       }
     });
 }

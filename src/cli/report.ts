@@ -26,8 +26,11 @@ export function printReport(kind: TaskKind, m: EvalReport, task?: Task): void {
     if (m.f1 === undefined) rows.push(['sessions flagged (test, no labelled anomalies)', m.flagged, `of ${fmt(m.test_sessions)}`]);
     else {
       const prf = (p: string) => `${fmt(m[`${p}precision`])} / ${fmt(m[`${p}recall`])} / ${fmt(m[`${p}f1`])}`;
-      rows.push(['precision / recall / F1 (test)', prf(''), `recur (next event less likely than ${Number(m.threshold_p).toPrecision(3)})`]);
-      rows.push(['precision / recall / F1', prf('top_g_'), `recur, DeepLog's top-${fmt(m.g)} rule`]);
+      if (m.supervised_cut !== undefined) rows.push(['precision / recall / F1 (test)', prf(''), `recur, supervised classifier (P(anomaly) >= ${Number(m.supervised_cut).toPrecision(3)})`]);
+      else {
+        rows.push(['precision / recall / F1 (test)', prf(''), `recur (next event less likely than ${Number(m.threshold_p).toPrecision(3)})`]);
+        rows.push(['precision / recall / F1', prf('top_g_'), `recur, DeepLog's top-${fmt(m.g)} rule`]);
+      }
       rows.push(['precision / recall / F1', prf('ngram_'), `n-gram baseline (top-${fmt(m.ngram_g)})`]);
       rows.push(['precision / recall / F1', prf('unseen_'), 'baseline: an event or transition never seen in training']);
       rows.push(['precision / recall / F1', prf('ceiling_'), 'separable ceiling (best of any detector of the sequence)']);

@@ -97,6 +97,7 @@ interface TrainFlags extends AudioFlags {
   tokens: 'char' | 'word';
   inputField?: string;
   labelField?: string;
+  supervised?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -155,7 +156,8 @@ export function registerTrain(program: Command): void {
     .option('--no-calendar', 'forecast with many series: no position-in-season input')
     .addOption(new Option('--tokens <kind>', 'classify: character or word tokens').choices(['char', 'word']).default('char'))
     .option('--input-field <name>', 'classify: field or column with the text or sequence')
-    .option('--label-field <name>', 'classify: field or column with the label');
+    .option('--label-field <name>', 'classify: field or column with the label')
+    .option('--supervised', 'logs: a recurrent classifier of whole sessions trained on their labels (normal/anomaly), instead of the next-event model; same test part');
   addAudioOptions(train)
     .action(async (data: string | undefined, flags: TrainFlags, command: Command) => {
       const given = command.options
@@ -207,6 +209,7 @@ function specFrom(flags: TrainFlags): { spec: DraftSpec; plan: RunPlan } {
     tokens: flags.tokens,
     inputField: flags.inputField,
     labelField: flags.labelField,
+    ...(flags.supervised ? { supervised: true } : {}),
     audio: audioSpecFrom(flags.task, flags),
   };
   const problem = specProblem(spec, 'flags');

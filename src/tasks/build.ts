@@ -12,6 +12,7 @@ import { ForecastTask } from './forecast.js';
 import { buildGlobalTask, isGlobalSpec, type GlobalSaved } from './build-global.js';
 import type { AudioSpec } from './audio.js';
 import { DEFAULT_HISTORY, LogsTask, type LogsEncoding } from './logs.js';
+import { LogsClassifierTask, type LogsClassifierEncoding } from './logs-supervised.js';
 import { parseSessionsJsonl } from '../data/logs/sessions.js';
 import type { Task, TaskKind } from '../training/task.js';
 import { specProblem } from './spec-check.js';
@@ -37,6 +38,8 @@ export interface TaskSpec {
   transform?: 'auto' | 'none' | 'log';
   /** forecast: past steps the model reads; logs: previous events (h, default 10) */
   window?: number;
+  /** logs: a supervised session classifier over event ids instead of the next-event model (LogsClassifierTask) */
+  supervised?: boolean;
   horizon?: number;
   season?: number;
   /** classify */
@@ -147,6 +150,7 @@ export function buildTask(spec: TaskSpec, bytes: Uint8Array, source: string, sav
     case 'logs': {
       const sessions = parseSessionsJsonl(decodeText(bytes, source), source);
       const options = { model: spec.model, history: spec.window ?? DEFAULT_HISTORY, batchSize: spec.batchSize, valFraction: spec.valFraction, testFraction: spec.testFraction, seed: spec.seed };
+      if (spec.supervised) return new LogsClassifierTask(sessions, options, saved.encoding as LogsClassifierEncoding | undefined);
       return new LogsTask(sessions, options, saved.encoding as LogsEncoding | undefined);
     }
     case 'audio':

@@ -5,6 +5,7 @@ import { splitSessions, type SessionSplit } from '../data/logs/anomaly/split.js'
 import { runBaselines } from '../data/logs/anomaly/hdfs-benchmark.js';
 import { scoreDetection, separableCeiling } from '../data/logs/anomaly/evaluate.js';
 import { CharLm, type CharLmConfig } from '../models/char-lm.js';
+import type { Module } from '../nn/module.js';
 import { timeStep } from '../autograd/nn-ops.js';
 import { crossEntropy } from '../nn/losses.js';
 import { EpochOrder } from '../tensor/random.js';
@@ -182,7 +183,7 @@ export class LogsTask implements Task {
 }
 
 /** A hash of a model's parameters (FNV-1a over their bits): equal weights, equal hash. */
-function fingerprint(model: CharLm): number {
+export function fingerprint(model: Module): number {
   let h = 0x811c9dc5;
   for (const [, p] of model.namedParameters()) {
     const bits = new Uint32Array(p.data.buffer, p.data.byteOffset, p.data.length);

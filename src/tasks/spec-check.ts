@@ -16,6 +16,8 @@ export interface SpecOptions extends Omit<GlobalSpecOptions, 'kind' | 'model'> {
   window?: number;
   /** audio: its file naming and features (present exactly for audio specs). */
   audio?: unknown;
+  /** logs only: the supervised session classifier. */
+  supervised?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export function specProblem(spec: SpecOptions, voice: 'flags' | 'fields'): strin
     if (voice === 'flags') return spec.kind === 'audio' ? '--task audio needs its audio settings' : `the audio options are for --task audio only, not ${spec.kind}`;
     return spec.kind === 'audio' ? "missing 'spec.audio' (the audio task's features and file naming)" : `spec.audio is for audio models, not ${spec.kind}`;
   }
+  if (spec.supervised && spec.kind !== 'logs') return voice === 'flags' ? '--supervised is for --task logs only' : `spec.supervised is for logs models, not ${spec.kind}`;
   const global = globalSpecProblem(spec, voice);
   if (global) return global;
   const highway = spec.model.highway ?? 0;

@@ -2,21 +2,27 @@
 // activation, and rank units by how they follow a pattern.
 import { css, diverging, symlogDiverging, textOn } from './colors.js';
 import { fetchModel, modelFromBytes, traceText, type CharModel, type TextTrace } from './model.js';
+import { fetchLogsModel, isLogsConfig, logsModelFromBytes, type LogsModel } from './logs-model.js';
+import { createLogsView, type LogsView } from './logs-view.js';
 import { PATTERNS, rankUnits } from './patterns.js';
 import { EXPLORE_TEXT } from './texts.js';
 
 export interface Explorer {
   setModel(m: CharModel): void;
+  /** Opens the logs checkpoint served under a base URL (`recur viz DIR`). */
+  openLogs(base: string): Promise<void>;
 }
 
-/** Reads config.json and model.safetensors from dropped or chosen files. */
-async function modelFromFiles(files: File[]): Promise<CharModel> {
+/** Reads config.json and model.safetensors from dropped or chosen files (a logs checkpoint by its config's task). */
+async function modelFromFiles(files: File[]): Promise<CharModel | LogsModel> {
   const byName = new Map(files.map((f) => [f.name, f]));
   const config = byName.get('config.json');
   const weights = byName.get('model.safetensors');
   if (!config || !weights) throw new Error('choose both config.json and model.safetensors from a checkpoint directory made by recur train');
   const dir = `dropped:${(config.webkitRelativePath || config.name).replace(/config\.json$/, '')}`;
-  return modelFromBytes(JSON.parse(await config.text()) as unknown, new Uint8Array(await weights.arrayBuffer()), dir);
+  const json = JSON.parse(await config.text()) as unknown;
+  const bytes = new Uint8Array(await weights.arrayBuffer());
+  return isLogsConfig(json) ? logsModelFromBytes(json, bytes, dir) : modelFromBytes(json, bytes, dir);
 }
 
 export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => void): Explorer {
@@ -34,6 +40,14 @@ export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => voi
   textArea.value = EXPLORE_TEXT;
   let model: CharModel | null = null;
   let trace: TextTrace | null = null;
+  // A logs checkpoint shows sessions of events instead of a text (logs-view.ts).
+  const logsRoot = q<HTMLElement>('#ex-logs');
+  let logsView: LogsView | null = null;
+  const showLogs = (on: boolean) => {
+    logsRoot.hidden = !on;
+    q<HTMLElement>('#ex-chars').hidden = on;
+    root.dataset.kind = on ? 'logs' : 'charlm';
+  };
 
   const series = () => (which.value === 'c' && trace?.c ? trace.c : trace!.h);
   const colour = () => {
@@ -92,11 +106,13 @@ export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => voi
     colour();
     rank();
   };
-  const load = (p: Promise<CharModel>) =>
+  const load = (p: Promise<CharModel | LogsModel>) =>
     p.then(
       (m) => {
         message.textContent = `loaded ${m.source}`;
-        onModel(m);
+        if (!('events' in m)) return onModel(m);
+        showLogs(true);
+        (logsView ??= createLogsView(logsRoot)).open(m);
       },
       (e: unknown) => (message.textContent = `could not load: ${(e as Error).message}`),
     );
@@ -118,7 +134,11 @@ export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => voi
   pattern.addEventListener('change', rank);
   q('#ex-run').addEventListener('click', run);
   return {
+    async openLogs(base) {
+      await load(fetchLogsModel(base));
+    },
     setModel(m) {
+      showLogs(false);
       model = m;
       run();
     },
