@@ -36,8 +36,8 @@ export async function serveViz(dir: string | undefined, o: VizOptions = {}): Pro
   const fixed: Record<string, string> = {};
   if (dir !== undefined) {
     const { dir: real, config } = await readCheckpointConfig(dir);
-    if (config.spec.kind !== 'charlm') {
-      throw new OptionError(`${dir} holds a ${config.spec.kind} model; the visualiser reads character language models (--task charlm)`);
+    if (config.spec.kind !== 'charlm' && config.spec.kind !== 'audio' && (config.spec.kind !== 'logs' || config.spec.supervised)) {
+      throw new OptionError(`${dir} holds a ${config.spec.supervised ? 'supervised logs' : config.spec.kind} model; the visualiser reads character language models (--task charlm), audio classifiers (--task audio) and next-event logs models (--task logs)`);
     }
     for (const f of ['config.json', 'model.safetensors']) fixed[`${CHECKPOINT_URL}${f}`] = join(real, f);
   }
@@ -49,13 +49,17 @@ export function registerViz(program: Command): void {
   program
     .command('viz')
     .description('open the visualiser in a browser: watch an LSTM remember (builds the page if needed)')
-    .argument('[dir]', 'checkpoint directory from recur train --task charlm to explore (default: the bundled model)')
+    .argument('[dir]', 'checkpoint directory from recur train --task charlm (or --task audio: opens the audio view; --task logs: the explore view) to explore (default: the bundled models)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', parseNonNegativeInt, 5178)
     .option('--build', 'rebuild the page even if web/dist exists')
     .action(async (dir: string | undefined, o: { host: string; port: number; build?: boolean }) => {
       const s = await serveViz(dir, o);
-      const query = dir !== undefined ? `?model=${encodeURIComponent(CHECKPOINT_URL)}` : '';
+      // An audio checkpoint opens the audio view (panel 5) alone.
+      const audio = dir !== undefined && (await readCheckpointConfig(dir)).config.spec.kind === 'audio';
+      // A logs checkpoint opens in the explore view (panel 4) beside the bundled character model.
+      const logs = dir !== undefined && (await readCheckpointConfig(dir)).config.spec.kind === 'logs';
+      const query = dir !== undefined ? `?${audio ? 'view=audio&' : ''}${logs ? 'view=explore&logs' : 'model'}=${encodeURIComponent(CHECKPOINT_URL)}` : '';
       console.log(`recur viz: serving on ${s.url}${query}  (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => void s.close().then(resolve));

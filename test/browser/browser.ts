@@ -15,14 +15,15 @@ export function requireChromium(): void {
   }
 }
 
-export async function launch(): Promise<{ browser: Browser; close(): Promise<void> }> {
+/** `extraArgs`: more Chromium flags, e.g. a fake microphone for the audio view. */
+export async function launch(extraArgs: string[] = []): Promise<{ browser: Browser; close(): Promise<void> }> {
   requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'recur-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', ...extraArgs],
   });
   const browser = context.browser();
   if (!browser) throw new Error('no browser');

@@ -7,7 +7,7 @@ import type { RememberData } from '../../web/src/protocol.js';
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
-const VIEWS = ['step', 'cell', 'memory', 'explore'];
+const VIEWS = ['step', 'cell', 'memory', 'explore', 'audio'];
 
 /** Clicks the heat cell at window column `col`, display row `row`; returns what it should select. */
 export async function clickHeatCell(page: Page, col: number, row: number): Promise<{ step: number; unit: number; x: number; y: number }> {

@@ -73,7 +73,7 @@ test('step-through: one column per character, a window that follows the cursor, 
   assert.equal(await page.locator('#text-view .cur').getAttribute('data-t'), String(picked.step));
   // Hovering shows the value under the pointer.
   await page.mouse.move(picked.x, picked.y + 1);
-  assert.match((await page.locator('.hm-tip').textContent()) ?? '', new RegExp(`unit ${picked.unit} · step ${picked.step + 1} '.' · -?\\d\\.\\d{3}`));
+  assert.match((await page.locator('#heatmap-holder .hm-tip').textContent()) ?? '', new RegExp(`unit ${picked.unit} · step ${picked.step + 1} '.' · -?\\d\\.\\d{3}`));
   // The window scrolls with the cursor.
   await page.keyboard.press('End');
   const w1 = await box();

@@ -1,8 +1,9 @@
 // The visualiser's entry: loads a model (a bundled one, ?model=lstm|gru|rnn or a URL from
 // `recur viz DIR`, or files dropped in panel 4) and wires the panels to it.
-// ?view=step|cell|memory|explore shows one panel alone, sized for an iframe.
+// ?view=step|cell|memory|explore|audio shows one panel alone, sized for an iframe.
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import { createAudioPanel } from './audio-panel.js';
 import { createCellPanel } from './cell-panel.js';
 import { createExplorer } from './explore.js';
 import { initKernels } from './kernels.js';
@@ -11,7 +12,7 @@ import { fetchModel, type CharModel } from './model.js';
 import { createStepper } from './stepper.js';
 
 const $ = (id: string) => document.getElementById(id)!;
-const VIEWS = ['step', 'cell', 'memory', 'explore'] as const;
+const VIEWS = ['step', 'cell', 'memory', 'explore', 'audio'] as const;
 const BUNDLED: Record<string, string> = { lstm: './model/', gru: './model-gru/', rnn: './model-rnn/' };
 const CELL_NAMES = { lstm: 'LSTM', gru: 'GRU', rnn: 'plain RNN' } as const;
 
@@ -35,6 +36,14 @@ async function start(): Promise<void> {
   const picker = $('model-pick') as HTMLSelectElement;
   const backend = await initKernels();
   performance.mark('kernels-ready');
+  // Panel 5 has its own model (spoken digits): alone, it is all the page loads.
+  const audio = createAudioPanel($('audio'));
+  if (view === 'audio') {
+    // &model=URL: an audio checkpoint served elsewhere (`recur viz DIR` of a --task audio run).
+    await audio.load(params.get('model'));
+    document.body.dataset.ready = 'true';
+    return;
+  }
   const stepper = createStepper($('step'));
   const cell = createCellPanel($('cell'));
   const origin = 'the text in panel 1';
@@ -85,7 +94,12 @@ async function start(): Promise<void> {
   });
   const asked = params.get('model');
   await open(asked === null ? './model/' : (BUNDLED[asked] ?? asked));
+  // &logs=URL: a logs checkpoint (`recur viz DIR` of a --task logs run) for panel 4.
+  const logs = params.get('logs');
+  if (logs !== null) await explorer.openLogs(logs);
   document.body.dataset.ready = 'true';
+  // Below the fold: the spoken-digit model loads once the first view is drawn.
+  await audio.load();
 }
 
 void start();
