@@ -55,7 +55,7 @@ test('a logs checkpoint opens in explore: sessions from a JSONL file, marked and
   const { page, errors } = await openCheckpoint();
   assert.equal(await page.locator('#explore').getAttribute('data-kind'), 'logs');
   assert.equal(await page.locator('#ex-chars').isVisible(), false, 'the text controls give way to the session view');
-  assert.match((await page.locator('#ex-message').textContent()) ?? '', /loaded dropped:/);
+  assert.match((await page.locator('#ex-message').textContent()) ?? '', /loaded the dropped checkpoint/);
   assert.deepEqual(await unnamedControls(page), [], 'every control of the session view is named');
   // It opens on sessions made up from the model's vocabulary.
   assert.match((await page.locator('#lx-message').textContent()) ?? '', /made up from the model: 3 sessions, [1-3] anomalous/);
@@ -87,7 +87,7 @@ test('a logs checkpoint opens in explore: sessions from a JSONL file, marked and
     assert.equal(await first.count(), 1);
     assert.equal(await first.getAttribute('data-position'), String(d.position));
     assert.equal(await first.getAttribute('data-rank'), d.rank === null ? 'new' : String(d.rank));
-    assert.match((await page.locator('#lx-verdict').textContent()) ?? '', new RegExp(`anomalous at event ${d.position} of ${s.events.length + 1}`));
+    assert.match((await page.locator('#lx-verdict').textContent()) ?? '', new RegExp(d.event === '<end>' ? `anomalous at the end, after ${s.events.length} events` : `anomalous at event ${d.position} of ${s.events.length}`));
     // Hover: the template, its rank and probability, and the events expected instead.
     await first.hover();
     const detail = (await page.locator('#lx-detail').textContent()) ?? '';

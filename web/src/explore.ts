@@ -109,7 +109,7 @@ export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => voi
   const load = (p: Promise<CharModel | LogsModel>) =>
     p.then(
       (m) => {
-        message.textContent = `loaded ${m.source}`;
+        message.textContent = m.source.startsWith('dropped:') ? `loaded the dropped checkpoint${m.source.length > 8 ? ` (${m.source.slice(8)})` : ''}` : `loaded ${m.source}`;
         if (!('events' in m)) return onModel(m);
         showLogs(true);
         (logsView ??= createLogsView(logsRoot)).open(m);

@@ -106,7 +106,7 @@ export function createLogsView(root: HTMLElement): LogsView {
     verdict.className = d.anomalous ? 'lx-anomalous' : 'lx-normal';
     const head = document.createElement('strong');
     head.textContent = d.anomalous
-      ? `${s.session}: anomalous at event ${first} of ${x.events.length} (${d.event}${d.rank === Infinity ? ', never seen in training' : `, rank ${d.rank}, p ${pct(d.probability!)}`})`
+      ? `${s.session}: anomalous at ${d.event === '<end>' ? `the end, after ${s.events.length} events` : `event ${first} of ${s.events.length}`} (${d.event}${d.rank === Infinity ? ', never seen in training' : `, rank ${d.rank}, p ${pct(d.probability!)}`})`
       : `${s.session}: normal (${s.events.length} events, and the end, each within the rule: ${ruleText(rule().threshold)} is unexpected)`;
     const rest = `${d.anomalous ? `; expected: ${d.expected!.join(' | ')}` : ''}${s.label ? ` · labelled ${s.label}` : ''}`;
     verdict.replaceChildren(head, rest);
