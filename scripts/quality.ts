@@ -66,7 +66,7 @@ function globalForecastRuns(): Run[] {
     metric: 'sMAPE %',
     value: (m) => m.smape!,
     baselines: (m) =>
-      `recur ${pair(m, '')}; seasonal-naive ${pair(m, 'seasonalNaive_')} (period ${m.season}); Theta ${pair(m, 'theta_')}; damped ${pair(m, 'damped_')}`,
+      `recur ${pair(m, '')}${m.coverage === undefined ? '' : `, 80% interval holds ${(100 * m.coverage).toFixed(1)}% of ${h}`}; seasonal-naive ${pair(m, 'seasonalNaive_')} (period ${m.season}); Theta ${pair(m, 'theta_')}; damped ${pair(m, 'damped_')}`,
     target: Infinity,
     better: 'lower',
     also: { holds: (m) => m.smape! < m.seasonalNaive_smape! && m.mase! < m.seasonalNaive_mase!, text: "sMAPE and MASE < seasonal-naive's" },

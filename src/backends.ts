@@ -27,6 +27,7 @@ export type {
   SequenceGrads,
   SequenceTrace,
   SequenceWeights,
+  WeightGradTargets,
 } from './kernels/types.js';
 export type { KernelVariant } from './kernels/wasm/module.js';
 export {

@@ -24,6 +24,7 @@ export { RecurError, ShapeError, OptionError, StateDictError, FormatError, NonFi
 
 // Autograd
 export { noGrad, isGradEnabled } from './autograd/graph.js';
+export type { ZeroGradOptions } from './autograd/zero-grad.js';
 export { withEval } from './nn/with-eval.js';
 export { Module, type StateDict, type TensorLike } from './nn/module.js';
 export { select, stack, concatLast, swapAxes01, dropout, reshape, weightedSum, addScalars, add, lastStepsFlat } from './autograd/ops.js';
@@ -121,15 +122,19 @@ export { buildTask, resolveSpec, type DraftSpec, type TaskSpec, type SavedData }
 export { forecastAhead } from './tasks/forecast-ahead.js';
 // Logs and audio tasks (`recur train --task logs|audio`)
 export { LogsTask, type LogsTaskOptions, type LogsEncoding, type ChosenThresholds } from './tasks/logs.js';
+export { LogsClassifierTask, type LogsClassifierEncoding } from './tasks/logs-supervised.js';
 export { EventVocabulary } from './data/logs/event-windows.js';
 export { detectSessions, chooseThreshold, type EventModel, type Threshold, type Detection, type ChosenThreshold, type SessionScore } from './tasks/log-detect.js';
-export { AudioTask, type AudioTaskOptions, type AudioSpec, type AudioEncoding, type AudioClip } from './tasks/audio.js';
+export { explainSession, type ExplainedEvent, type SessionExplanation } from './tasks/log-explain.js';
+export { AudioTask, clipFeatures, predictClips, type AudioTaskOptions, type AudioSpec, type AudioEncoding, type AudioClip } from './tasks/audio.js';
+export { classifyRecordings, type AudioPrediction } from './tasks/audio-predict.js';
 export type { AudioAugment } from './tasks/audio-batch.js';
 
 // One forecaster for many series (`recur train --series-id` / `--columns`): panels, windows across series, quantiles.
 export { GlobalForecastTask, type GlobalForecastOptions } from './tasks/global-forecast.js';
 export { defaultGlobalOptions, DEFAULT_QUANTILES } from './tasks/global-defaults.js';
 export { forecastPanel, type GlobalPredictor, type SeriesForecast } from './tasks/global-predict.js';
+export { calibrateIntervals, type IntervalCalibration } from './tasks/global-calibration.js';
 export { scorePanel, baselineScores, COMPARED_METHODS, type ComparedMethod, type ScoredSeries, type PanelScores } from './tasks/global-scores.js';
 export type { SeriesView } from './tasks/global-series.js';
 export { longPanel, widePanel, type Panel, type LongColumns } from './data/panel.js';
@@ -190,7 +195,12 @@ export {
   type SpecAugmentOptions,
   normaliseRms,
   subtractRecordingMean,
+  divideRecordingStd,
+  clampDynamicRange,
   DEFAULT_RMS_LEVEL,
+  vtlpWarp,
+  vtlpFilterbank,
+  logMelFromPower,
 } from './data/audio/index.js';
 
 // Logs: header formats, masking, the Drain parser, sessions, and detection baselines (docs/logs.md)
@@ -269,6 +279,9 @@ export {
   exponentialSmoothingInterval,
   m4BenchmarkIntervals,
   normalQuantile,
+  conformalRank,
+  confidentConformalRank,
+  conformalQuantile,
   type SeasonalityTestResult,
   type MultiplicativeDecomposition,
   type NelderMeadOptions,

@@ -11,7 +11,8 @@ import { isGlobalSpec } from '../tasks/build-global.js';
 import { globalModelFromSpec, type LoadedGlobalForecaster } from './global-model.js';
 import type { ClassifyEncoding } from '../tasks/classify.js';
 import type { LogsEncoding } from '../tasks/logs.js';
-import type { AudioEncoding, AudioSpec } from '../tasks/audio.js';
+import type { LogsClassifierEncoding } from '../tasks/logs-supervised.js';
+import { poolingOf, type AudioEncoding, type AudioSpec } from '../tasks/audio.js';
 import { FeatureNormaliser } from '../data/audio/index.js';
 
 /** A trained model with what is needed to encode its inputs, rebuilt without the training data. */
@@ -21,6 +22,7 @@ export type LoadedModel =
   | LoadedGlobalForecaster
   | { kind: 'classify'; model: SequenceClassifier; encoding: ClassifyEncoding }
   | { kind: 'logs'; model: CharLm; encoding: LogsEncoding }
+  | { kind: 'logsClassifier'; model: SequenceClassifier; encoding: LogsClassifierEncoding }
   | { kind: 'audio'; model: SequenceClassifier; encoding: AudioEncoding; audio: AudioSpec };
 
 /**
@@ -62,6 +64,14 @@ export function modelFromSpec(spec: TaskSpec, saved: Record<string, unknown>, so
       return { kind: 'classify', model, encoding };
     }
     case 'logs': {
+      if (spec.supervised) {
+        // --supervised: a classifier of whole sessions over the same event ids (LogsClassifierTask).
+        const enc = saved.encoding as LogsClassifierEncoding | undefined;
+        if (!enc || !Array.isArray(enc.events) || enc.events.some((e) => typeof e !== 'string')) return fail('saved.encoding.events must be a list of event names');
+        if (!(typeof enc.cut === 'number' && enc.cut >= 0 && enc.cut <= 1)) return fail('saved.encoding.cut must be a probability');
+        const model = new SequenceClassifier({ ...spec.model, vocabSize: enc.events.length + 4, inputSize: 0, numClasses: 2 }, spec.seed);
+        return { kind: 'logsClassifier', model, encoding: enc };
+      }
       const encoding = saved.encoding as LogsEncoding | undefined;
       if (!encoding || !Array.isArray(encoding.events) || encoding.events.some((e) => typeof e !== 'string')) return fail('saved.encoding.events must be a list of event names');
       if (!Number.isInteger(encoding.history) || encoding.history < 1 || encoding.history > 1 << 16) return fail('saved.encoding.history must be a positive integer');
@@ -75,7 +85,7 @@ export function modelFromSpec(spec: TaskSpec, saved: Record<string, unknown>, so
       if (!encoding || !Array.isArray(encoding.labels) || encoding.labels.length < 2 || !Array.isArray(encoding.trainCounts)) return fail('saved.encoding is missing or malformed');
       if (typeof spec.audio !== 'object' || spec.audio === null) return fail("missing 'spec.audio'");
       const inputSize = FeatureNormaliser.fromJSON(encoding.normaliser, `${source}: saved.encoding.normaliser`).width;
-      const model = new SequenceClassifier({ ...spec.model, vocabSize: 0, embeddingDim: 0, inputSize, numClasses: encoding.labels.length }, spec.seed);
+      const model = new SequenceClassifier({ ...spec.model, vocabSize: 0, embeddingDim: 0, inputSize, numClasses: encoding.labels.length, ...poolingOf(spec.audio) }, spec.seed);
       return { kind: 'audio', model, encoding, audio: spec.audio };
     }
     default:

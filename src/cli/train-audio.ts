@@ -16,28 +16,32 @@ export interface AudioFlags {
   rmsLevel?: number;
   logOffset?: number;
   recordingMean?: boolean;
+  pooling?: 'last' | 'mean';
+  recordingStd?: number;
+  topDb?: number;
   augment?: AudioAugment;
 }
 
 /** Each augmentation's amount when named without one in --augment. */
-const AUGMENT_DEFAULTS = { specaugment: 1, shift: 4, noise: 0.05, stretch: 0.1, warp: 0.1 } as const;
+const AUGMENT_DEFAULTS = { specaugment: 1, shift: 4, noise: 0.05, stretch: 0.1, warp: 0.1, vtlp: 0.1, floor: 10 } as const;
 
 /**
  * Parses --augment: 'none', or a comma-separated list of specaugment, shift[=frames],
- * noise[=std], stretch[=fraction], warp[=fraction], e.g. 'specaugment,warp=0.15'.
+ * noise[=std], stretch[=fraction], warp[=fraction], vtlp[=fraction], e.g. 'specaugment,vtlp=0.15'.
  */
 export function parseAugment(value: string): AudioAugment {
   const a: AudioAugment = { specAugment: false, timeShift: 0, noise: 0, stretch: 0, warp: 0 };
   if (value.trim() === 'none') return a;
   for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [name, amount] = part.split('=') as [string, string | undefined];
-    if (!(name in AUGMENT_DEFAULTS)) throw new InvalidArgumentError(`'${name}' is not an augmentation; use none or a list of specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction]`);
+    if (!(name in AUGMENT_DEFAULTS)) throw new InvalidArgumentError(`'${name}' is not an augmentation; use none or a list of specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction], vtlp[=fraction], floor[=dB]`);
     const key = name as keyof typeof AUGMENT_DEFAULTS;
     const n = amount === undefined ? AUGMENT_DEFAULTS[key] : Number(amount);
-    const ok = key === 'shift' ? Number.isInteger(n) && n >= 0 && n <= 1000 : key === 'specaugment' ? amount === undefined : n >= 0 && (key === 'noise' ? n <= 10 : n < 1);
-    if (!ok) throw new InvalidArgumentError(`'${part}': ${key === 'specaugment' ? 'specaugment takes no amount' : key === 'shift' ? 'shift takes a whole number of frames' : key === 'noise' ? 'noise takes a std in [0, 10]' : `${key} takes a fraction in [0, 1)`}`);
+    const ok = key === 'shift' ? Number.isInteger(n) && n >= 0 && n <= 1000 : key === 'specaugment' ? amount === undefined : key === 'floor' ? n >= 0 && n <= 100 : n >= 0 && (key === 'noise' ? n <= 10 : n < 1);
+    if (!ok) throw new InvalidArgumentError(`'${part}': ${key === 'specaugment' ? 'specaugment takes no amount' : key === 'shift' ? 'shift takes a whole number of frames' : key === 'noise' ? 'noise takes a std in [0, 10]' : key === 'floor' ? 'floor takes a signal-to-noise ratio in [0, 100] dB' : `${key} takes a fraction in [0, 1)`}`);
     if (key === 'specaugment') a.specAugment = true;
     else if (key === 'shift') a.timeShift = n;
+    else if (key === 'floor') a.noiseFloor = n;
     else a[key] = n;
   }
   return a;
@@ -57,7 +61,10 @@ export function addAudioOptions(cmd: Command): Command {
     .option('--log-offset <x>', `audio: added to the mel power before the log, a noise floor common to every recording (default ${d.logOffset})`, parseNumberIn(1e-12, 1e6))
     .option('--recording-mean', `audio: subtract each band's mean over the recording (default ${d.subtractRecordingMean ? 'on' : 'off'})`)
     .option('--no-recording-mean', 'audio: keep each band\'s level')
-    .option('--augment <list>', `audio: training augmentation: none, or specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction] (default ${describeAugment(d.augment)})`, parseAugment);
+    .option('--top-db <db>', `audio: raise every log-mel value to at least the recording's peak minus this many dB (0 = off; default ${d.topDb ?? 0})`, parseNumberIn(0, 200))
+    .option('--recording-std <floor>', `audio: divide each band by its std over the recording, floored at this value (0 = off; default ${d.recordingStd ?? 0})`, parseNumberIn(0, 100))
+    .addOption(new Option('--pooling <kind>', `audio: what the classifier reads: last (the final states) or mean (the top layer's outputs averaged over the frames) (default ${d.pooling ?? 'last'})`).choices(['last', 'mean']))
+    .option('--augment <list>', `audio: training augmentation: none, or specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction] (normalised bands interpolated), vtlp[=fraction] (the mel filterbank warped per clip, Jaitly & Hinton's VTLP), floor[=dB] (white noise at a signal-to-noise ratio drawn in [dB, dB + 30]) (default ${describeAugment(d.augment)})`, parseAugment);
 }
 
 /** The --augment value that gives `a`. */
@@ -68,13 +75,15 @@ export function describeAugment(a: AudioAugment): string {
     ...(a.noise ? [`noise=${a.noise}`] : []),
     ...(a.stretch ? [`stretch=${a.stretch}`] : []),
     ...(a.warp ? [`warp=${a.warp}`] : []),
+    ...(a.vtlp ? [`vtlp=${a.vtlp}`] : []),
+    ...(a.noiseFloor ? [`floor=${a.noiseFloor}`] : []),
   ];
   return parts.length ? parts.join(',') : 'none';
 }
 
 const AUDIO_FLAGS: ReadonlyArray<[keyof AudioFlags, string]> = [
   ['labelPattern', '--label-pattern'], ['groupPattern', '--group-pattern'], ['testPattern', '--test-pattern'], ['audioFeatures', '--audio-features'],
-  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['augment', '--augment'],
+  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['pooling', '--pooling'], ['recordingStd', '--recording-std'], ['topDb', '--top-db'], ['augment', '--augment'],
 ];
 
 /** The audio spec the flags make for --task audio; for another task, an error naming an audio flag given. */
@@ -89,6 +98,9 @@ export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | unde
   const features = flags.audioFeatures ?? d.features;
   const augment = flags.augment ?? d.augment;
   if (features === 'mfcc' && augment.warp > 0) throw new OptionError('--augment warp bends the mel axis and applies to --audio-features logmel only');
+  if (features === 'mfcc' && (flags.topDb ?? d.topDb)) throw new OptionError('--top-db clamps log-mel bands and applies to --audio-features logmel only');
+  if (features === 'mfcc' && (augment.noiseFloor ?? 0) > 0) throw new OptionError('--augment floor adds noise to the power spectrogram and applies to --audio-features logmel only');
+  if (features === 'mfcc' && (augment.vtlp ?? 0) > 0) throw new OptionError('--augment vtlp warps the mel filterbank and applies to --audio-features logmel only');
   return {
     ...(flags.labelPattern !== undefined ? { labelPattern: flags.labelPattern } : {}),
     ...(flags.groupPattern !== undefined ? { groupPattern: flags.groupPattern } : {}),
@@ -101,6 +113,9 @@ export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | unde
     logOffset: flags.logOffset ?? d.logOffset,
     subtractRecordingMean: flags.recordingMean ?? d.subtractRecordingMean,
     removeDc: d.removeDc,
+    ...((flags.topDb ?? d.topDb) ? { topDb: flags.topDb ?? d.topDb } : {}),
+    ...((flags.recordingStd ?? d.recordingStd) ? { recordingStd: flags.recordingStd ?? d.recordingStd } : {}),
+    ...((flags.pooling ?? d.pooling) !== undefined ? { pooling: flags.pooling ?? d.pooling } : {}),
     augment,
   };
 }

@@ -1,5 +1,7 @@
+import { OptionError } from '../errors.js';
 import { Module } from '../nn/module.js';
 import { concatLast, select } from '../autograd/ops.js';
+import { meanOverTime } from '../autograd/pool-ops.js';
 import { Embedding } from '../nn/layers/embedding.js';
 import { Linear } from '../nn/layers/linear.js';
 import type { RecurrentLayer, RecurrentState } from '../nn/layers/recurrent.js';
@@ -15,12 +17,18 @@ export interface ClassifierConfig extends RecurrentConfig {
   /** Features per step for numeric sequences (ignored for tokens). */
   inputSize: number;
   numClasses: number;
+  /**
+   * What the head reads: 'last' (default), the final hidden state of the last layer; 'mean',
+   * the last layer's outputs averaged over each sequence's own steps (every frame has a say,
+   * not only what the state kept at the ends).
+   */
+  pooling?: 'last' | 'mean';
 }
 
 /**
  * Sequence classifier: (embedding ->) recurrent layers -> the final hidden state of the
- * last layer (both directions when bidirectional, each at the sequence's own end) ->
- * linear head to class logits. Submodules `embedding` (tokens only), `rnn`, `fc`.
+ * last layer (both directions when bidirectional, each at the sequence's own end), or with
+ * pooling 'mean' its outputs averaged over time -> linear head to class logits. Submodules `embedding` (tokens only), `rnn`, `fc`.
  */
 export class SequenceClassifier extends Module {
   readonly config: ClassifierConfig;
@@ -30,6 +38,9 @@ export class SequenceClassifier extends Module {
 
   constructor(config: ClassifierConfig, seed = 0) {
     super();
+    if (config.pooling !== undefined && config.pooling !== 'last' && config.pooling !== 'mean') {
+      throw new OptionError(`SequenceClassifier: pooling must be 'last' or 'mean', got '${String(config.pooling)}'`);
+    }
     this.config = { ...config };
     const rng = new Rng(seed);
     const tokens = config.vocabSize > 0;
@@ -47,7 +58,8 @@ export class SequenceClassifier extends Module {
    */
   forward(input: Int32Array | Tensor, T: number, B: number, lengths: ArrayLike<number>): Tensor {
     const x = input instanceof Int32Array ? this.embedding!.forward(input, [T, B]) : input;
-    const { state } = this.rnn.forward(x, undefined, { lengths });
+    const { output, state } = this.rnn.forward(x, undefined, { lengths });
+    if (this.config.pooling === 'mean') return this.fc.forward(meanOverTime(output, lengths));
     const D = this.rnn.numDirections;
     const last = this.rnn.options.numLayers - 1;
     const finals = Array.from({ length: D }, (_, d) => select(state.h, last * D + d));

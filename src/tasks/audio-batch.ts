@@ -25,7 +25,21 @@ export interface AudioAugment {
    * length perturbation (Jaitly & Hinton 2013), a cheap stand-in for voices not in the data.
    */
   warp: number;
+  /**
+   * VTLP: the mel filterbank warped by a factor drawn in [1 - vtlp, 1 + vtlp] per training clip,
+   * computed from the clip's power spectrogram (log-mel only; Jaitly & Hinton 2013). Absent in
+   * checkpoints from before it: 0.
+   */
+  vtlp?: number;
+  /**
+   * Noise floor: white noise added to each training clip's power spectrogram at a signal-to-noise
+   * ratio drawn in [noiseFloor, noiseFloor + 30] dB (log-mel only; 0 or absent: off).
+   */
+  noiseFloor?: number;
 }
+
+/** The span of the noise floor's signal-to-noise ratio above its minimum (dB). */
+export const NOISE_FLOOR_SPAN_DB = 30;
 
 /** No augmentation. */
 export const NO_AUGMENT: AudioAugment = { specAugment: false, timeShift: 0, noise: 0, stretch: 0, warp: 0 };

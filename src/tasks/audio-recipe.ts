@@ -24,6 +24,12 @@ export interface AudioFeatureRecipe {
     logOffset: number;
     removeDc: boolean;
     subtractRecordingMean: boolean;
+    /** Dynamic range clamp in dB below the recording's peak (0: off). */
+    topDb: number;
+    /** Floor of the per-recording band std divided out (0: off). */
+    recordingStd: number;
+    /** What the classifier's head reads: the final states ('last') or the outputs averaged over the frames ('mean'). */
+    pooling: 'last' | 'mean';
   };
   /** Per-band mean and std of the training features (step "normalise"). */
   normaliser: { mean: number[]; std: number[] };
@@ -51,7 +57,9 @@ export function audioFeatureRecipe(audio: AudioSpec, encoding: AudioEncoding): A
     `ln(torchaudio.transforms.MelSpectrogram(sample_rate=${audio.targetRate}, n_fft=${r.nFft}, win_length=${r.winLength}, hop_length=${r.hopLength}, ` +
       `f_min=${r.fMin}, f_max=${r.fMax}, n_mels=${r.nMels}, power=2.0, center=True, pad_mode='reflect', mel_scale='htk', norm=None) + ${offset}), frames x bands`,
     ...(mfcc ? [`MFCC: the orthonormal DCT-II of each frame's log-mel vector, the first ${audio.nMfcc} coefficients (torchaudio.transforms.MFCC with log_mels=True)`] : []),
+    ...(audio.topDb ? [`raise every value to at least the recording's maximum minus ${audio.topDb} dB (${(audio.topDb / (10 * Math.LOG10E)).toFixed(4)} in ln units; torchaudio's top_db)`] : []),
     ...(audio.subtractRecordingMean ? ['subtract each band\'s mean over the recording\'s frames'] : []),
+    ...(audio.recordingStd ? [`divide each band by sqrt(its variance over the recording's frames + ${audio.recordingStd}^2)`] : []),
     'normalise each band: (x - mean[band]) / std[band] with the training statistics below (std below 1e-5: divide by 1)',
   ];
   return {
@@ -70,6 +78,9 @@ export function audioFeatureRecipe(audio: AudioSpec, encoding: AudioEncoding): A
       logOffset: offset,
       removeDc: audio.removeDc,
       subtractRecordingMean: audio.subtractRecordingMean,
+      topDb: audio.topDb ?? 0,
+      recordingStd: audio.recordingStd ?? 0,
+      pooling: audio.pooling ?? 'last',
     },
     normaliser: { mean: encoding.normaliser.mean, std: encoding.normaliser.std },
     labels: encoding.labels,

@@ -1,12 +1,13 @@
 import { withEval } from '../nn/with-eval.js';
 import { FormatError } from '../errors.js';
-import { audioFeatures, decodeWav, FeatureNormaliser, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
+import { audioFeatures, decodeWav, FeatureNormaliser, withoutDc, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
 import { crossEntropy } from '../nn/losses.js';
 import { accuracy, confusionMatrix } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
-import { augmentClip, batchRng, bucketBatches, clipLogits, type AudioAugment } from './audio-batch.js';
+import { augmentClip, batchRng, bucketBatches, clipLogits, NOISE_FLOOR_SPAN_DB, type AudioAugment } from './audio-batch.js';
 import { splitRecordings } from './audio-split.js';
+import { clipPower, perRecording, vtlpAlpha, vtlpFeatures, withNoiseFloor, type PowerFrames } from './audio-vtlp.js';
 
 /**
  * Audio classification: a folder of recordings (WAV) -> a label per recording, with a
@@ -44,6 +45,16 @@ export interface AudioSpec {
   rmsLevel: number;
   /** Subtract each band's mean over the recording (cepstral mean normalisation). */
   subtractRecordingMean: boolean;
+  /**
+   * Then divide each band by its std over the recording, floored at this value in quadrature
+   * (divideRecordingStd); absent or 0: off (every checkpoint before it).
+   */
+  recordingStd?: number;
+  /**
+   * Raise every log-mel value to at least the recording's maximum minus this many dB before the
+   * recording mean (clampDynamicRange, torchaudio's top_db; log-mel only); absent or 0: off.
+   */
+  topDb?: number;
   /** Subtract each recording's mean sample (a DC offset) before anything else. */
   removeDc: boolean;
   /**
@@ -52,6 +63,12 @@ export interface AudioSpec {
    * below in another's); a common floor makes the pauses alike. Default 1e-6 (torchaudio's).
    */
   logOffset?: number;
+  /**
+   * What the classifier's head reads: 'last', the final states of the top layer (absent: 'last',
+   * as every checkpoint before pooling was added); 'mean', the top layer's outputs averaged over
+   * the recording's frames.
+   */
+  pooling?: 'last' | 'mean';
   augment: AudioAugment;
 }
 
@@ -72,30 +89,24 @@ export interface AudioTaskOptions {
   seed: number;
 }
 
+/** The classifier's pooling an audio spec asks for, as a ClassifierConfig part (none: 'last'). */
+export function poolingOf(audio: Pick<AudioSpec, 'pooling'>): Pick<ClassifierConfig, 'pooling'> {
+  return audio.pooling === undefined ? {} : { pooling: audio.pooling };
+}
+
 /** Features of one recording as the spec says (before the normaliser). */
 export function clipFeatures(bytes: Uint8Array, audio: AudioSpec, source: string): Frames {
   const wav = decodeWav(bytes, { source });
-  return audioFeatures(audio.removeDc ? withoutDc(wav.samples) : wav.samples, wav.sampleRate, {
+  const features = audioFeatures(audio.removeDc ? withoutDc(wav.samples) : wav.samples, wav.sampleRate, {
     features: audio.features,
     nMels: audio.nMels,
     nMfcc: audio.nMfcc,
     targetRate: audio.targetRate,
     rmsLevel: audio.rmsLevel,
-    subtractRecordingMean: audio.subtractRecordingMean,
     ...(audio.logOffset !== undefined ? { logOffset: audio.logOffset } : {}),
   });
-}
-
-/**
- * A copy of `samples` minus their mean. A DC offset (one FSDD speaker's recordings sit 15% of
- * their RMS off zero) inflates the RMS level and the lowest mel bands: a trait of the
- * microphone, not of the word.
- */
-export function withoutDc(samples: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i]!;
-  const mean = sum / Math.max(1, samples.length);
-  return samples.map((v) => v - mean);
+  // The per-recording steps (dynamic range, mean, std) in one place, shared with VTLP.
+  return perRecording(audio, features);
 }
 
 /** Label indices of clips, or a FormatError naming a label the model was not trained on. */
@@ -171,6 +182,8 @@ export class AudioTask implements Task {
   private readonly train: Item[];
   private readonly val: Item[];
   private readonly test: Item[];
+  /** Power spectrograms of the training clips, kept for VTLP and the noise floor only. */
+  private readonly trainPower: PowerFrames[] | null;
   private epoch: { epoch: number; batches: number[][] } | null = null;
 
   /** `encoding` (from a checkpoint) reads as in training instead of fitting on these recordings. */
@@ -191,12 +204,14 @@ export class AudioTask implements Task {
     this.encoding = encoding ?? { labels, normaliser: this.normaliser.toJSON(), trainCounts };
     const items = (idx: number[]): Item[] => idx.map((i) => ({ x: this.normaliser.apply(features[i]!), label: classes[i]! }));
     this.train = items(split.train);
+    const { vtlp, noiseFloor } = options.audio.augment;
+    this.trainPower = vtlp || noiseFloor ? split.train.map((i) => clipPower(clips[i]!.bytes, options.audio, clips[i]!.name)) : null;
     this.val = items(split.val);
     this.test = items(split.test);
     const names = (idx: number[]) => idx.map((i) => clips[i]!.name);
     this.parts = { train: names(split.train), val: names(split.val), test: names(split.test) };
     this.model = new SequenceClassifier(
-      { ...options.model, vocabSize: 0, embeddingDim: 0, inputSize: this.normaliser.width, numClasses: labels.length },
+      { ...options.model, vocabSize: 0, embeddingDim: 0, inputSize: this.normaliser.width, numClasses: labels.length, ...poolingOf(options.audio) },
       options.seed,
     );
   }
@@ -212,9 +227,18 @@ export class AudioTask implements Task {
     if (this.epoch?.epoch !== epoch) {
       this.epoch = { epoch, batches: bucketBatches(this.train.map((e) => e.x.frames), this.options.batchSize, this.options.seed, epoch) };
     }
-    const items = this.epoch.batches[index]!.map((i) => this.train[i]!);
+    const picks = this.epoch.batches[index]!;
     const rng = batchRng(this.options.seed, epoch, index);
-    return { clips: items.map((e) => augmentClip(e.x, this.options.audio.augment, rng)), labels: Int32Array.from(items.map((e) => e.label)) };
+    const { audio } = this.options;
+    // From the power spectrogram: the VTLP factor, then the noise floor, drawn before the other augmentations.
+    const features = (i: number) => {
+      if (!this.trainPower) return this.train[i]!.x;
+      const alpha = audio.augment.vtlp ? vtlpAlpha(audio.augment.vtlp, rng) : 1;
+      const floor = audio.augment.noiseFloor;
+      const power = floor ? withNoiseFloor(this.trainPower[i]!, floor + NOISE_FLOOR_SPAN_DB * rng.random(), rng) : this.trainPower[i]!;
+      return vtlpFeatures(power, audio, alpha, this.normaliser);
+    };
+    return { clips: picks.map((i) => augmentClip(features(i), audio.augment, rng)), labels: Int32Array.from(picks.map((i) => this.train[i]!.label)) };
   }
 
   trainBatch(epoch: number, index: number): BatchLoss {

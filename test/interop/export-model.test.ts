@@ -79,12 +79,14 @@ describe('exportModelOnnx vs onnxruntime', () => {
     { name: 'tokens, GRU', cell: 'gru', layers: 1, bi: false, tokens: true },
     { name: 'numeric, bidirectional GRU', cell: 'gru', layers: 1, bi: true, tokens: false },
     { name: 'numeric, RNN, 2 layers', cell: 'rnn', layers: 2, bi: false, tokens: false },
+    { name: 'numeric, bidirectional GRU, 2 layers, mean pooling', cell: 'gru', layers: 2, bi: true, tokens: false, pooling: 'mean' },
   ] as const;
   for (const c of classifiers) {
     test(`SequenceClassifier ${c.name}, uneven lengths, softmax`, async () => {
       const m = new SequenceClassifier({
         cell: c.cell, hiddenSize: 6, numLayers: c.layers, dropout: 0, bidirectional: c.bi,
         vocabSize: c.tokens ? 13 : 0, embeddingDim: 5, inputSize: c.tokens ? 0 : 2, numClasses: 3,
+        ...('pooling' in c ? { pooling: c.pooling } : {}),
       }, 21);
       const T = 7, B = 3;
       const lengths = [7, 3, 5];

@@ -32,4 +32,5 @@ export {
 export { FeatureNormaliser, MIN_STD, type FeatureNormaliserJson } from './normaliser.js';
 export { audioFeatures, wavFeatures, DEFAULT_AUDIO_RATE, type AudioFeatureOptions } from './pipeline.js';
 export { specAugment, type SpecAugmentOptions } from './spec-augment.js';
-export { normaliseRms, subtractRecordingMean, DEFAULT_RMS_LEVEL } from './level.js';
+export { normaliseRms, subtractRecordingMean, divideRecordingStd, clampDynamicRange, withoutDc, DEFAULT_RMS_LEVEL } from './level.js';
+export { vtlpWarp, vtlpFilterbank, logMelFromPower, VTLP_BOUNDARY } from './vtlp.js';

@@ -51,6 +51,11 @@ export interface MelFilterbankOptions {
   melScale?: MelScale;
   /** Default 'none' (torchaudio's norm=None). */
   norm?: MelNorm;
+  /**
+   * Where the content of each bin's frequency lands (Hz -> Hz), e.g. vtlpWarp: the triangles
+   * are read at warp(f) instead of f. Default none (torchaudio's filterbank).
+   */
+  warp?: (hz: number) => number;
 }
 
 /**
@@ -82,7 +87,7 @@ export function melFilterbank(options: MelFilterbankOptions): Float64Array {
   const half = Math.floor(sampleRate / 2);
   const fb = new Float64Array(bins * nMels);
   for (let k = 0; k < bins; k++) {
-    const hz = (half * k) / (bins - 1);
+    const hz = options.warp ? options.warp((half * k) / (bins - 1)) : (half * k) / (bins - 1);
     for (let m = 0; m < nMels; m++) {
       const down = (hz - f[m]!) / (f[m + 1]! - f[m]!);
       const up = (f[m + 2]! - hz) / (f[m + 2]! - f[m + 1]!);

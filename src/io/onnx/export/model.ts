@@ -27,7 +27,8 @@ const KNOWN = ['softmax', 'initialState', 'opset', 'producerName', 'producerVers
  * - Forecaster: 'input' float [batch, window, features] -> 'output' [batch, horizon] (with a
  *   highway, the window must hold at least its steps).
  * - SequenceClassifier: 'ids' int64 [seq, batch] (tokens) or 'input' float [seq, batch, features],
- *   and 'lengths' int32 [batch] -> 'logits' [batch, classes] (, 'probabilities').
+ *   and 'lengths' int32 [batch] -> 'logits' [batch, classes] (, 'probabilities'); with pooling
+ *   'mean' the head reads the outputs averaged over each sequence's own steps.
  *
  * @example
  * const bytes = exportModelOnnx(charLm, { softmax: true });
@@ -150,6 +151,23 @@ function classifierGraph(m: SequenceClassifier, softmax: boolean): OnnxGraphBuil
   else x = b.addInput('input', ['seq', 'batch', m.rnn.options.inputSize]);
   const lengths = b.addInput('lengths', ['batch'], DataType.INT32);
   const out = addRecurrentLayer(b, m.rnn, { input: x, lengths }, 'rnn');
+  if (m.config.pooling === 'mean') {
+    // Outputs past each sequence's length are zeros (ONNX sequence_lens), so the sum over all steps / length is the mean.
+    // The sum over time as [batch, D*H, seq] x ones [seq, 1] (MatMul, which every importer has; recur's has no ReduceSum).
+    const seq = b.addNode('Slice', [b.addNode('Shape', [out.output])[0]!, b.addInt64Initializer('seq_start', [0]), b.addInt64Initializer('seq_end', [1])], {}, 1, 'seq_length')[0]!;
+    const ones = b.addNode('Add', [b.addNode('ConstantOfShape', [seq], {}, 1, 'zeros_seq')[0]!, b.addInitializer('one', Float32Array.of(1), [1])], {}, 1, 'ones_seq')[0]!;
+    const onesColumn = b.addNode('Unsqueeze', [ones, b.addInt64Initializer('ones_axis', [1])], {}, 1, 'ones_column')[0]!;
+    const perBatchSteps = b.addNode('Transpose', [out.output], { perm: { ints: [1, 2, 0] } }, 1, 'batch_features_seq')[0]!;
+    const summed = b.addNode('MatMul', [perBatchSteps, onesColumn], {}, 1, 'sum_over_time')[0]!;
+    const sum = b.addNode('Squeeze', [summed, b.addInt64Initializer('sum_axis', [2])], {}, 1, 'sum_squeeze')[0]!;
+    const steps = b.addNode('Cast', [lengths], { to: { i: DataType.FLOAT } }, 1, 'lengths_float')[0]!;
+    const column = b.addNode('Unsqueeze', [steps, b.addInt64Initializer('batch_column', [1])], {}, 1, 'lengths_column')[0]!;
+    const mean = b.addNode('Div', [sum, column], {}, 1, 'mean_over_time')[0]!;
+    const pooled = addLinear(b, m.fc, mean, 2, 'logits');
+    b.addOutput(pooled, ['batch', C]);
+    if (softmax) addSoftmax(b, pooled, ['batch', C]);
+    return b;
+  }
   // h_n rows of the last layer [D, batch, H] -> [batch, D*H], forward direction first (as concatLast).
   let finals = out.hN;
   if (L > 1) {
