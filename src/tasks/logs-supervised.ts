@@ -2,14 +2,13 @@ import { FormatError } from '../errors.js';
 import { EventVocabulary, UNKNOWN_ID } from '../data/logs/event-windows.js';
 import type { LogSession } from '../data/logs/sessions.js';
 import { splitSessions, type SessionSplit } from '../data/logs/anomaly/split.js';
-import { runBaselines } from '../data/logs/anomaly/hdfs-benchmark.js';
-import { scoreDetection, separableCeiling } from '../data/logs/anomaly/evaluate.js';
+import { scoreDetection } from '../data/logs/anomaly/evaluate.js';
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
 import { crossEntropy } from '../nn/losses.js';
 import { withEval } from '../nn/with-eval.js';
 import { EpochOrder, Rng } from '../tensor/random.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
-import { fingerprint, type LogsTaskOptions } from './logs.js';
+import { baselineReport, fingerprint, type LogsTaskOptions } from './logs.js';
 
 /** Events a session is read with at most (longer ones keep their last; HDFS's longest has 249). */
 export const SUPERVISED_MAX_EVENTS = 512;
@@ -129,9 +128,6 @@ export class LogsClassifierTask implements Task {
     const labels = test.map((s) => s.label === 'anomaly');
     const flags = this.anomalyProbabilities(test).map((q) => q >= cut);
     const ours = scoreDetection(flags, labels);
-    const o = this.options;
-    const base = runBaselines(this.sessions, { seed: o.seed, trainFraction: 1 - o.valFraction - o.testFraction, validationFraction: o.valFraction, history: o.history, maxG: this.vocab.size - 3 });
-    const ceiling = separableCeiling(test.map((s) => [s.events, s.label === 'anomaly'] as const));
     return {
       supervised_cut: cut,
       test_sessions: test.length,
@@ -140,17 +136,7 @@ export class LogsClassifierTask implements Task {
       precision: ours.precision,
       recall: ours.recall,
       f1: ours.f1,
-      ngram_precision: base.ngram.precision,
-      ngram_recall: base.ngram.recall,
-      ngram_f1: base.ngram.f1,
-      ngram_g: base.g,
-      unseen_precision: base.unseen.precision,
-      unseen_recall: base.unseen.recall,
-      unseen_f1: base.unseen.f1,
-      ceiling_f1: ceiling.f1,
-      ceiling_precision: ceiling.atBest.precision,
-      ceiling_recall: ceiling.atBest.recall,
-      separable_recall: ceiling.recall,
+      ...baselineReport(this.sessions, this.options, this.vocab.size, test),
     };
   }
 

@@ -145,9 +145,6 @@ export class LogsTask implements Task {
     if (!labels.some(Boolean)) return report;
     const ours = scoreDetection(flags, labels);
     const deeplog = scoreDetection(topFlags, labels);
-    const o = this.options;
-    const base = runBaselines(this.sessions, { seed: o.seed, trainFraction: 1 - o.valFraction - o.testFraction, validationFraction: o.valFraction, history: o.history, maxG: this.vocab.size - 3 });
-    const ceiling = separableCeiling(test.map((s) => [s.events, s.label === 'anomaly'] as const));
     return {
       ...report,
       precision: ours.precision,
@@ -156,17 +153,7 @@ export class LogsTask implements Task {
       top_g_precision: deeplog.precision,
       top_g_recall: deeplog.recall,
       top_g_f1: deeplog.f1,
-      ngram_precision: base.ngram.precision,
-      ngram_recall: base.ngram.recall,
-      ngram_f1: base.ngram.f1,
-      ngram_g: base.g,
-      unseen_precision: base.unseen.precision,
-      unseen_recall: base.unseen.recall,
-      unseen_f1: base.unseen.f1,
-      ceiling_f1: ceiling.f1,
-      ceiling_precision: ceiling.atBest.precision,
-      ceiling_recall: ceiling.atBest.recall,
-      separable_recall: ceiling.recall,
+      ...baselineReport(this.sessions, this.options, this.vocab.size, test),
     };
   }
 
@@ -180,6 +167,32 @@ export class LogsTask implements Task {
   }
 
   setState(): void {}
+}
+
+/**
+ * What simpler detectors score on the same test sessions, for the eval report beside a logs
+ * model's own scores: the n-gram baseline and the unseen-event rule on the same split as
+ * `options` make, and the ceiling of any detector that sees only each session's events.
+ * `vocabSize` counts the vocabulary's special ids too (the n-gram's top-g stops 3 below it).
+ * @example const report = { f1: ours.f1, ...baselineReport(sessions, options, vocab.size, split.test) };
+ */
+export function baselineReport(sessions: readonly LogSession[], options: LogsTaskOptions, vocabSize: number, test: readonly LogSession[]): EvalReport {
+  const o = options;
+  const base = runBaselines(sessions, { seed: o.seed, trainFraction: 1 - o.valFraction - o.testFraction, validationFraction: o.valFraction, history: o.history, maxG: vocabSize - 3 });
+  const ceiling = separableCeiling(test.map((s) => [s.events, s.label === 'anomaly'] as const));
+  return {
+    ngram_precision: base.ngram.precision,
+    ngram_recall: base.ngram.recall,
+    ngram_f1: base.ngram.f1,
+    ngram_g: base.g,
+    unseen_precision: base.unseen.precision,
+    unseen_recall: base.unseen.recall,
+    unseen_f1: base.unseen.f1,
+    ceiling_f1: ceiling.f1,
+    ceiling_precision: ceiling.atBest.precision,
+    ceiling_recall: ceiling.atBest.recall,
+    separable_recall: ceiling.recall,
+  };
 }
 
 /** A hash of a model's parameters (FNV-1a over their bits): equal weights, equal hash. */

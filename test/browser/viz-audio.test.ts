@@ -3,47 +3,33 @@
 // the values Node computes under the pointer and at the cursor; a file that is not a WAV gets
 // the decoder's message; a dropped one-directional LSTM checkpoint shows its gates and cell;
 // the microphone records (a fake device) or says why it cannot.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuild, serveViz } from '../../src/cli/viz.js';
-import type { StaticServer } from '../../src/cli/static-server.js';
+import type { Page } from 'playwright-core';
+import { serveViz } from '../../src/cli/viz.js';
 import { decodeWav } from '../../src/index.js';
 import { recurInProcess } from '../helpers/cli-in-process.js';
 import { audioModelFromBytes } from '../../web/src/audio-model.js';
 import { analyseWav } from '../../web/src/audio-trace.js';
 import { GUTTER } from '../../web/src/audio-plots.js';
-import { ARTIFACTS, launch, openPage, requireChromium } from './browser.js';
-import { DESKTOP, expectAlone, PHONE, unnamedControls } from './viz-helpers.js';
+import { ARTIFACTS, launch, openPage } from './browser.js';
+import { DESKTOP, expectAlone, PHONE, unnamedControls, useViz } from './viz-helpers.js';
 
 const MODEL = 'web/public/model-audio';
 const SAMPLES = 'web/public/audio-samples';
 const SAMPLE = '7_theo_17.wav';
 const tmp = mkdtempSync(join(tmpdir(), 'recur-viz-audio-'));
-let browser: Browser;
-let closeBrowser: () => Promise<void> = async () => {};
-let server: StaticServer;
 const bundled = audioModelFromBytes(JSON.parse(readFileSync(join(MODEL, 'config.json'), 'utf8')), new Uint8Array(readFileSync(join(MODEL, 'model.safetensors'))), `${MODEL}/`);
 
-before(async () => {
-  requireChromium();
-  await ensureWebBuild(true); // always test the current sources
-  server = await serveViz(undefined);
-  ({ browser, close: closeBrowser } = await launch());
-});
-after(async () => {
-  await closeBrowser();
-  await server?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const viz = useViz(() => rmSync(tmp, { recursive: true, force: true }));
 
 const audio = (page: Page) => page.locator('#audio');
 const attr = async (page: Page, name: string) => (await audio(page).getAttribute(`data-${name}`)) ?? '';
 const openAudio = async (viewport = DESKTOP) => {
-  const opened = await openPage(browser, `${server.url}?view=audio`, viewport);
+  const opened = await openPage(viz.browser, `${viz.server.url}?view=audio`, viewport);
   await opened.page.waitForSelector('#audio[data-ready="true"]');
   return opened;
 };
@@ -188,7 +174,7 @@ test('a dropped one-directional LSTM checkpoint of recur train --task audio: its
   // `recur viz DIR` serves an audio checkpoint; ?view=audio&model= opens it.
   const served = await serveViz(out);
   try {
-    const opened = await openPage(browser, `${served.url}?view=audio&model=${encodeURIComponent('/checkpoint/')}`, DESKTOP);
+    const opened = await openPage(viz.browser, `${served.url}?view=audio&model=${encodeURIComponent('/checkpoint/')}`, DESKTOP);
     await opened.page.waitForSelector('#audio[data-ready="true"]');
     assert.equal(await attr(opened.page, 'model'), '/checkpoint/');
     assert.match((await opened.page.locator('#au-model-info').textContent()) ?? '', /^1×8 LSTM · 10 labels .* from \/checkpoint\/$/);
@@ -198,7 +184,7 @@ test('a dropped one-directional LSTM checkpoint of recur train --task audio: its
     await served.close();
   }
   // A model URL that is not an audio checkpoint: said, and the bundled model shown instead.
-  const wrong = await openPage(browser, `${server.url}?view=audio&model=./model-gru/`, DESKTOP);
+  const wrong = await openPage(viz.browser, `${viz.server.url}?view=audio&model=./model-gru/`, DESKTOP);
   await wrong.page.waitForSelector('#audio[data-ready="true"]');
   assert.match((await wrong.page.locator('#au-error').textContent()) ?? '', /^Could not load the model from \.\/model-gru\/: \.\/model-gru\/ holds a charlm model; .* Showing the bundled spoken-digit model\.$/);
   assert.equal(await attr(wrong.page, 'model'), './model-audio/');
@@ -215,7 +201,7 @@ test('the microphone: without one the page says why; with a (fake) one a recordi
 
   const fake = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
   try {
-    const opened = await openPage(fake.browser, `${server.url}?view=audio`, DESKTOP);
+    const opened = await openPage(fake.browser, `${viz.server.url}?view=audio`, DESKTOP);
     await opened.page.waitForSelector('#audio[data-ready="true"]');
     await opened.page.click('#au-record');
     await opened.page.waitForFunction(() => document.getElementById('audio')!.dataset.mic === 'recorded', undefined, { timeout: 15_000 });

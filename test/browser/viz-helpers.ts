@@ -1,13 +1,74 @@
-// Helpers of the visualiser's browser tests: screen sizes, clicking a heatmap cell, and
-// checking that a ?view= page shows its panel alone, fitting the screen.
+// Helpers of the visualiser's browser tests: the served page and Chromium of a test file, the
+// URL `recur viz` prints, screen sizes, clicking a heatmap cell, and checking that a ?view=
+// page shows its panel alone, fitting the screen.
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuild, serveViz } from '../../src/cli/viz.js';
+import type { StaticServer } from '../../src/cli/static-server.js';
 import { variantSpread } from '../../web/src/analysis.js';
 import type { RememberData } from '../../web/src/protocol.js';
+import { launch, requireChromium } from './browser.js';
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 const VIEWS = ['step', 'cell', 'memory', 'explore', 'audio'];
+
+/** The Chromium and the served visualiser a test file shares; ready once its `before` hook ran. */
+export interface VizRig {
+  readonly browser: Browser;
+  readonly server: StaticServer;
+}
+
+/**
+ * Registers the test file's `before` and `after` hooks: `before` rebuilds web/dist from the
+ * current sources, serves it as `recur viz` does and launches Chromium; `after` closes both,
+ * then runs `cleanup` (e.g. removing the file's temporary folder).
+ * @example const viz = useViz(() => rmSync(tmp, { recursive: true, force: true }));
+ *   test('…', async () => { const { page } = await openPage(viz.browser, viz.server.url); });
+ */
+export function useViz(cleanup: () => void = () => {}): VizRig {
+  let browser: Browser | undefined;
+  let server: StaticServer | undefined;
+  let closeBrowser: () => Promise<void> = async () => {};
+  before(async () => {
+    requireChromium();
+    await ensureWebBuild(true); // always test the current sources
+    server = await serveViz(undefined);
+    ({ browser, close: closeBrowser } = await launch());
+  });
+  after(async () => {
+    await closeBrowser();
+    await server?.close();
+    cleanup();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the ${what} is not ready: use it inside a test, after useViz's before hook`);
+    return value;
+  };
+  return {
+    get browser() {
+      return ready(browser, 'browser');
+    },
+    get server() {
+      return ready(server, 'visualiser server');
+    },
+  };
+}
+
+/** The URL a running `recur viz` prints; rejects if it exits first. */
+export function vizUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      const found = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(text);
+      if (found) resolve(found[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`recur viz exited with ${code}: ${text}`)));
+  });
+}
 
 /** Clicks the heat cell at window column `col`, display row `row`; returns what it should select. */
 export async function clickHeatCell(page: Page, col: number, row: number): Promise<{ step: number; unit: number; x: number; y: number }> {

@@ -2,44 +2,29 @@
 // `recur train --task logs` opens from its files, sessions load from a JSONL file and from
 // pasted lines, and each session's first unexpected event, its rank and every event's rank on
 // the page are what `recur detect --json` and explainSession (tested against it) say.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { explainSession } from '../../src/index.js';
-import { ensureWebBuild, serveViz } from '../../src/cli/viz.js';
-import type { StaticServer } from '../../src/cli/static-server.js';
 import { logsModelFromBytes, rulesOf } from '../../web/src/logs-model.js';
 import { recurAsync } from '../helpers/cli.js';
 import { cliDetections, makeLogsFixture } from '../web/logs-fixture.js';
-import { ARTIFACTS, launch, openPage, requireChromium } from './browser.js';
-import { DESKTOP, PHONE, unnamedControls } from './viz-helpers.js';
+import { ARTIFACTS, openPage } from './browser.js';
+import { DESKTOP, PHONE, unnamedControls, useViz, vizUrl } from './viz-helpers.js';
 
 const f = makeLogsFixture();
 const m = logsModelFromBytes(JSON.parse(readFileSync(join(f.run, 'config.json'), 'utf8')), readFileSync(join(f.run, 'model.safetensors')), `${f.run}/`);
-let browser: Browser;
-let closeBrowser: () => Promise<void> = async () => {};
-let server: StaticServer;
 
-before(async () => {
-  requireChromium();
-  await ensureWebBuild(true); // always test the current sources
-  server = await serveViz(undefined);
-  ({ browser, close: closeBrowser } = await launch());
-});
-after(async () => {
-  await closeBrowser();
-  await server?.close();
-  rmSync(f.dir, { recursive: true, force: true });
-});
+const viz = useViz(() => rmSync(f.dir, { recursive: true, force: true }));
 
 const logs = (page: Page) => page.locator('#ex-logs');
 const attr = async (page: Page, name: string) => (await logs(page).getAttribute(`data-${name}`)) ?? '';
 
 /** Opens the page and drops the checkpoint's two files on panel 4. */
 async function openCheckpoint(viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
-  const opened = await openPage(browser, `${server.url}?view=explore`, viewport);
+  const opened = await openPage(viz.browser, `${viz.server.url}?view=explore`, viewport);
   await opened.page.setInputFiles('#ckpt-files', [join(f.run, 'config.json'), join(f.run, 'model.safetensors')]);
   await opened.page.waitForSelector('#ex-logs[data-ready="true"]');
   return opened;
@@ -133,17 +118,9 @@ test('pasted template lines and an event training never saw; bad input named; ph
 test('recur viz RUN of a logs checkpoint opens the explore view with it', async () => {
   const child = recurAsync(['viz', f.run, '--port', '0']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => {
-        text += d.toString();
-        const found = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(text);
-        if (found) resolve(found[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`recur viz exited with ${code}: ${text}`)));
-    });
+    const url = await vizUrl(child);
     assert.match(url, /\?view=explore&logs=/);
-    const { page, errors } = await openPage(browser, url);
+    const { page, errors } = await openPage(viz.browser, url);
     await page.waitForSelector('#ex-logs[data-ready="true"]');
     assert.equal(await page.locator('#explore').getAttribute('data-kind'), 'logs');
     assert.match((await page.locator('#ex-message').textContent()) ?? '', /loaded \/checkpoint\//);

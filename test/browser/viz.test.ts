@@ -2,36 +2,21 @@
 // clickable, the diagrams name their gates and show equations, the race trains and the
 // remember view shows the LSTM holding the symbol while the plain RNN's state fades, each
 // ?view= opens alone, phones and keyboards work, bad input gets messages, a CLI checkpoint opens.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuild, serveViz } from '../../src/cli/viz.js';
-import type { StaticServer } from '../../src/cli/static-server.js';
+import type { Page } from 'playwright-core';
 import { recur, recurAsync } from '../helpers/cli.js';
 import type { MemoryStatus } from '../../web/src/memory.js';
 import type { RememberData } from '../../web/src/protocol.js';
-import { ARTIFACTS, launch, openPage, requireChromium } from './browser.js';
-import { checkRemembers, clickHeatCell, expectAlone, PHONE, DESKTOP, unnamedControls } from './viz-helpers.js';
+import { ARTIFACTS, openPage } from './browser.js';
+import { checkRemembers, clickHeatCell, expectAlone, PHONE, DESKTOP, unnamedControls, useViz, vizUrl } from './viz-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-viz-'));
-let browser: Browser;
-let closeBrowser: () => Promise<void> = async () => {};
-let server: StaticServer;
 
-before(async () => {
-  requireChromium();
-  await ensureWebBuild(true); // always test the current sources
-  server = await serveViz(undefined);
-  ({ browser, close: closeBrowser } = await launch());
-});
-after(async () => {
-  await closeBrowser();
-  await server?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const viz = useViz(() => rmSync(tmp, { recursive: true, force: true }));
 
 const shot = (page: Page, id: string, name: string) => page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 const memoryStatus = async (page: Page) => JSON.parse((await page.locator('#memory').getAttribute('data-status')) ?? '{}') as MemoryStatus;
@@ -39,7 +24,7 @@ const stepOf = async (page: Page) => Number(await page.locator('#step').getAttri
 const unitOf = async (page: Page) => Number(await page.locator('#step').getAttribute('data-unit'));
 
 test('the full page loads the bundled LSTM fast and clean, wording follows the model', async () => {
-  const { page, errors } = await openPage(browser, server.url, DESKTOP);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
   const readyMs = Number(await page.locator('body').getAttribute('data-ready-ms'));
   console.log(`first view ready after ${readyMs} ms`);
   assert.ok(readyMs < 1500, `first view ready after ${readyMs} ms (budget 1500)`);
@@ -55,7 +40,7 @@ test('the full page loads the bundled LSTM fast and clean, wording follows the m
 });
 
 test('step-through: one column per character, a window that follows the cursor, hover values, click selects unit and step everywhere', async () => {
-  const { page, errors } = await openPage(browser, server.url, DESKTOP);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
   const hm = page.locator('#heatmap-holder .heatmap');
   const box = async () => ({ start: Number(await hm.getAttribute('data-start')), end: Number(await hm.getAttribute('data-end')) });
   const w0 = await box();
@@ -103,7 +88,7 @@ test('step-through: one column per character, a window that follows the cursor, 
 });
 
 test('step-through: fixed symlog cell scale, surprise and unit colouring, the actual next character marked, unknown and cut text reported', async () => {
-  const { page, errors } = await openPage(browser, server.url, DESKTOP);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
   assert.equal(await page.locator('#signal').inputValue(), 'c');
   const legend0 = await page.locator('#hm-legend').innerHTML();
   assert.match(legend0, /-100.*100/s);
@@ -136,7 +121,7 @@ test('step-through: fixed symlog cell scale, surprise and unit colouring, the ac
 });
 
 test('diagrams: gates named in words, a selected gate shows its equation with the current numbers, for LSTM, GRU and plain RNN', async () => {
-  const { page, errors } = await openPage(browser, server.url, DESKTOP);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
   const svg = page.locator('#cell-diagram svg');
   for (const name of ['forget gate', 'input gate', 'candidate', 'output gate', 'h(t) output', '→ next step']) assert.match((await svg.textContent()) ?? '', new RegExp(name.replace(/[()]/g, '\\$&')));
   await page.keyboard.press('ArrowRight');
@@ -169,7 +154,7 @@ test('diagrams: gates named in words, a selected gate shows its equation with th
 });
 
 test('race at the defaults: gates beat the plain RNN; both gradient curves and the chance line; the LSTM holds the symbol while the RNN fades', async () => {
-  const { page, errors } = await openPage(browser, server.url, DESKTOP);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
   await page.click('#train');
   await page.waitForFunction(() => JSON.parse(document.getElementById('memory')!.dataset.status!).step >= 20, undefined, { timeout: 30_000 });
   await page.keyboard.press('ArrowRight');
@@ -214,7 +199,7 @@ test('race at the defaults: gates beat the plain RNN; both gradient curves and t
 });
 
 test('bad race settings get a message naming the field; nothing starts and the charts stay', async () => {
-  const { page, errors } = await openPage(browser, server.url, DESKTOP);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
   await page.fill('#seq-len', '2');
   await page.fill('#steps', '0');
   await page.fill('#lr', '');
@@ -239,7 +224,7 @@ test('each ?view= opens alone with no console errors, at 1440x900 and 390x844 (n
     ['explore', '#ex-run', '#ex-coloured'],
   ] as const) {
     for (const size of [DESKTOP, PHONE]) {
-      const { page, errors } = await openPage(browser, `${server.url}?view=${view}`, size);
+      const { page, errors } = await openPage(viz.browser, `${viz.server.url}?view=${view}`, size);
       await expectAlone(page, view, control, picture);
       await page.screenshot({ path: join(ARTIFACTS, `view-${view}-${size.width}.png`) });
       assert.deepEqual(errors, [], `${view} at ${size.width}`);
@@ -247,7 +232,7 @@ test('each ?view= opens alone with no console errors, at 1440x900 and 390x844 (n
     }
   }
   // The model is chosen by name; the cell view's own buttons step the text.
-  const { page, errors } = await openPage(browser, `${server.url}?view=cell&model=gru`, PHONE);
+  const { page, errors } = await openPage(viz.browser, `${viz.server.url}?view=cell&model=gru`, PHONE);
   assert.equal(await page.locator('#cell').getAttribute('data-cell'), 'gru');
   await page.click('#cell-next');
   assert.match((await page.locator('#cell-caption').textContent()) ?? '', /GRU unit \d+ at step 2 /);
@@ -256,7 +241,7 @@ test('each ?view= opens alone with no console errors, at 1440x900 and 390x844 (n
 });
 
 test('phone and keyboard: step controls stay on screen with the heatmap, labelled controls, visible focus, no key help on touch', async () => {
-  const { page, errors } = await openPage(browser, server.url, PHONE);
+  const { page, errors } = await openPage(viz.browser, viz.server.url, PHONE);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
   await page.screenshot({ path: join(ARTIFACTS, 'full-390.png') });
@@ -276,8 +261,8 @@ test('phone and keyboard: step controls stay on screen with the heatmap, labelle
   assert.notEqual(outline, 'none');
   assert.deepEqual(errors, []);
   await page.close();
-  const touch = await browser.newPage({ viewport: PHONE, hasTouch: true, isMobile: true });
-  await touch.goto(server.url);
+  const touch = await viz.browser.newPage({ viewport: PHONE, hasTouch: true, isMobile: true });
+  await touch.goto(viz.server.url);
   await touch.waitForSelector('body[data-ready="true"]');
   assert.equal(await touch.locator('.kbd-help').first().evaluate((e) => getComputedStyle(e).display), 'none');
   await touch.close();
@@ -289,17 +274,9 @@ test('recur viz DIR serves a checkpoint made by recur train, and the page opens 
   assert.equal(t.status, 0, t.stderr);
   const child = recurAsync(['viz', out, '--port', '0']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => {
-        text += d.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`recur viz exited with ${code}: ${text}`)));
-    });
+    const url = await vizUrl(child);
     assert.match(url, /\?model=/);
-    const { page, errors } = await openPage(browser, url);
+    const { page, errors } = await openPage(viz.browser, url);
     assert.match((await page.locator('#model-info').textContent()) ?? '', /1×24 GRU/);
     assert.equal(await page.locator('#cell').getAttribute('data-cell'), 'gru');
     const enabled = await page.locator('#signal option:not([disabled])').evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value));
@@ -309,7 +286,7 @@ test('recur viz DIR serves a checkpoint made by recur train, and the page opens 
     assert.deepEqual(errors, []);
     await page.close();
     // The same checkpoint chosen as files in panel 4 of the page serving the bundled model.
-    const dropped = await openPage(browser, server.url);
+    const dropped = await openPage(viz.browser, viz.server.url);
     await dropped.page.setInputFiles('#ckpt-files', [join(out, 'config.json'), join(out, 'model.safetensors')]);
     await dropped.page.waitForFunction(() => document.body.dataset.model?.startsWith('dropped:'));
     assert.match((await dropped.page.locator('#model-info').textContent()) ?? '', /1×24 GRU/);

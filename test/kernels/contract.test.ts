@@ -13,7 +13,7 @@ import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
 import { newWasmBackend, wasmBackendSync } from '../../src/kernels/wasm/index.js';
 import { isSplitSaved } from '../../src/kernels/wasm/threads/batch-split.js';
 import { parseReferenceCase, runReferenceCase } from '../../src/io/pytorch-reference.js';
-import { assertClose, GRAD_KEYS, makeArgs, seeded, type CaseSpec } from './helpers.js';
+import { assertClose, GRAD_KEYS, makeArgs, seeded, SMALL_SHAPES, type CaseSpec } from './helpers.js';
 import { assertGradsMatchOracle, oracleForward } from './oracle.js';
 
 const wasm = wasmBackendSync();
@@ -47,10 +47,7 @@ function withBackend<T>(backend: Backend, fn: () => T): T {
 }
 
 const shapes = [
-  { T: 1, B: 1, I: 1, H: 1, proj: 0 },
-  { T: 6, B: 1, I: 3, H: 5, proj: 3 },
-  { T: 7, B: 3, I: 3, H: 5, proj: 2 },
-  { T: 4, B: 2, I: 17, H: 19, proj: 7 },
+  ...SMALL_SHAPES,
   { T: 3, B: 5, I: 33, H: 36, proj: 20 },
   // T*B > 256 and > 128: the blocked GEMM paths.
   { T: 20, B: 15, I: 9, H: 13, proj: 5 },

@@ -25,6 +25,17 @@ export interface CaseSpec {
   seed: number;
 }
 
+/**
+ * Small pass shapes the kernel tests share: one step of one unit, odd and even T, batch 1 and
+ * more, hidden sizes with a tail of 1-3 units past the SIMD width, and LSTM projection sizes.
+ */
+export const SMALL_SHAPES: ReadonlyArray<Pick<CaseSpec, 'T' | 'B' | 'I' | 'H' | 'proj'>> = [
+  { T: 1, B: 1, I: 1, H: 1, proj: 0 },
+  { T: 6, B: 1, I: 3, H: 5, proj: 3 },
+  { T: 7, B: 3, I: 3, H: 5, proj: 2 },
+  { T: 4, B: 2, I: 17, H: 19, proj: 7 },
+];
+
 /** Random inputs and weights for one pass, weights in PyTorch's default range. */
 export function makeArgs(c: CaseSpec, saveForBackward = true, trace = true): SequenceForwardArgs {
   const r = seeded(c.seed);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CellMode } from '../../src/kernels/types.js';
 import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
-import { assertClose, makeArgs, type CaseSpec } from './helpers.js';
+import { assertClose, makeArgs, SMALL_SHAPES, type CaseSpec } from './helpers.js';
 import { oracleForward } from './oracle.js';
 
 const builds = [
@@ -17,10 +17,7 @@ const modes: CellMode[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'];
 // Odd and even T (the last cell state in slot T & 1), batch 1 and batches past the GEMM's
 // 128-row block, hidden sizes with and without a tail of 1-3 units.
 const shapes = [
-  { T: 1, B: 1, I: 1, H: 1, proj: 0 },
-  { T: 6, B: 1, I: 3, H: 5, proj: 3 },
-  { T: 7, B: 3, I: 3, H: 5, proj: 2 },
-  { T: 4, B: 2, I: 17, H: 19, proj: 7 },
+  ...SMALL_SHAPES,
   { T: 5, B: 130, I: 9, H: 16, proj: 5 },
 ];
 

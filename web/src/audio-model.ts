@@ -2,6 +2,7 @@
 // audio view: the classifier, its feature front end (spec.audio) and the training normaliser.
 import { FeatureNormaliser, modelFromSpec, parseCheckpointConfig, readSafetensors } from 'recur';
 import type { AudioEncoding, AudioSpec, CheckpointConfig, SequenceClassifier } from 'recur';
+import { fetchCheckpoint, readCheckpointFiles } from './checkpoint-files.js';
 
 export interface AudioModel {
   config: CheckpointConfig;
@@ -35,14 +36,8 @@ export function audioModelFromBytes(configJson: unknown, weights: Uint8Array, so
 
 /** Fetches a checkpoint served under a base URL (the bundled one). */
 export async function fetchAudioModel(base: string): Promise<AudioModel> {
-  const get = async (name: string) => {
-    const r = await fetch(`${base}${name}`);
-    if (!r.ok) throw new Error(`${base}${name}: HTTP ${r.status}`);
-    return r;
-  };
-  const config: unknown = await (await get('config.json')).json();
-  const weights = new Uint8Array(await (await get('model.safetensors')).arrayBuffer());
-  return audioModelFromBytes(config, weights, base);
+  const { config, weights, source } = await fetchCheckpoint(base);
+  return audioModelFromBytes(config, weights, source);
 }
 
 /** Whether dropped files hold a checkpoint (either of its two files). */
@@ -52,18 +47,8 @@ export function hasCheckpointFiles(files: readonly File[]): boolean {
 
 /** Reads config.json and model.safetensors from dropped or chosen files (as panel 4 does). */
 export async function audioModelFromFiles(files: readonly File[]): Promise<AudioModel> {
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const config = byName.get('config.json');
-  const weights = byName.get('model.safetensors');
-  if (!config || !weights) throw new Error('choose both config.json and model.safetensors from a checkpoint directory made by recur train --task audio');
-  const dir = `dropped:${(config.webkitRelativePath || config.name).replace(/config\.json$/, '')}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(await config.text());
-  } catch (e) {
-    throw new Error(`${dir}config.json is not valid JSON (${(e as Error).message})`);
-  }
-  return audioModelFromBytes(json, new Uint8Array(await weights.arrayBuffer()), dir);
+  const { config, weights, source } = await readCheckpointFiles(files, 'recur train --task audio');
+  return audioModelFromBytes(config, weights, source);
 }
 
 /** One line about a model: its shape, labels, features and origin. */

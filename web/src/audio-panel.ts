@@ -9,6 +9,7 @@ import { analyseWav } from './audio-trace.js';
 import { trimToWord } from './audio-trim.js';
 import { createAudioDisplay } from './audio-view.js';
 import { encodeWavFloat32 } from './audio-wav-encode.js';
+import { acceptDrops } from './drop-zone.js';
 
 const BUNDLED_MODEL = './model-audio/';
 const SAMPLES = './audio-samples/';
@@ -151,16 +152,7 @@ export function createAudioPanel(root: HTMLElement): AudioPanel {
   };
 
   const drop = q('#au-drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    void openFiles(Array.from(e.dataTransfer?.files ?? []));
-  });
+  acceptDrops(drop, (files) => void openFiles(files));
   const input = q<HTMLInputElement>('#au-files');
   input.addEventListener('change', () => {
     void openFiles(Array.from(input.files ?? []));

@@ -4,6 +4,7 @@
 // (or ← → Home End on the focused strip) moves the cursor.
 import { css, type Scale } from './colors.js';
 import { legendHtml } from './legend.js';
+import { sizeCanvas } from './sharp-canvas.js';
 
 /** One heatmap: `rows` rows top to bottom, one column per frame. */
 export interface StripMap {
@@ -60,15 +61,7 @@ export function createStrip(onKey: (key: string) => boolean): Strip {
 
   const canvasFor = (width: number, height: number) => {
     const canvas = document.createElement('canvas');
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.font = '10px ui-monospace, monospace';
-    ctx.textBaseline = 'middle';
+    const ctx = sizeCanvas(canvas, width, height);
     ctx.textAlign = 'right';
     return { canvas, ctx };
   };

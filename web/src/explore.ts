@@ -1,6 +1,8 @@
 // Panel 4: open your own checkpoint (or the bundled one), colour a text by one unit's
 // activation, and rank units by how they follow a pattern.
+import { readCheckpointFiles } from './checkpoint-files.js';
 import { css, diverging, symlogDiverging, textOn } from './colors.js';
+import { acceptDrops } from './drop-zone.js';
 import { fetchModel, modelFromBytes, traceText, type CharModel, type TextTrace } from './model.js';
 import { fetchLogsModel, isLogsConfig, logsModelFromBytes, type LogsModel } from './logs-model.js';
 import { createLogsView, type LogsView } from './logs-view.js';
@@ -15,14 +17,8 @@ export interface Explorer {
 
 /** Reads config.json and model.safetensors from dropped or chosen files (a logs checkpoint by its config's task). */
 async function modelFromFiles(files: File[]): Promise<CharModel | LogsModel> {
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const config = byName.get('config.json');
-  const weights = byName.get('model.safetensors');
-  if (!config || !weights) throw new Error('choose both config.json and model.safetensors from a checkpoint directory made by recur train');
-  const dir = `dropped:${(config.webkitRelativePath || config.name).replace(/config\.json$/, '')}`;
-  const json = JSON.parse(await config.text()) as unknown;
-  const bytes = new Uint8Array(await weights.arrayBuffer());
-  return isLogsConfig(json) ? logsModelFromBytes(json, bytes, dir) : modelFromBytes(json, bytes, dir);
+  const { config, weights, source } = await readCheckpointFiles(files, 'recur train');
+  return isLogsConfig(config) ? logsModelFromBytes(config, weights, source) : modelFromBytes(config, weights, source);
 }
 
 export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => void): Explorer {
@@ -118,16 +114,7 @@ export function createExplorer(root: HTMLElement, onModel: (m: CharModel) => voi
     );
 
   fileInput.addEventListener('change', () => void load(modelFromFiles(Array.from(fileInput.files ?? []))));
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    void load(modelFromFiles(Array.from(e.dataTransfer?.files ?? [])));
-  });
+  acceptDrops(drop, (files) => void load(modelFromFiles(files)));
   q('#use-bundled').addEventListener('click', () => void load(fetchModel('./model/')));
   unit.addEventListener('input', colour);
   which.addEventListener('change', run);

@@ -3,6 +3,7 @@
 // value under the pointer; a click selects that unit and step.
 import { css, textOn, type Scale } from './colors.js';
 import { showChar } from './chars.js';
+import { sizeCanvas } from './sharp-canvas.js';
 
 /** One row of the selected unit's track: a label, its values [T] and their scale. */
 export interface TrackRow {
@@ -93,16 +94,8 @@ export function createHeatmap(): HeatmapView {
       const mapH = f.order.length * rowH;
       const width = GUTTER + n * cellW;
       const height = mapH + 4 + f.track.length * TRACK_H + CHAR_H;
-      const dpr = window.devicePixelRatio || 1;
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(height * dpr);
-      canvas.style.width = `${width}px`;
-      canvas.style.height = `${height}px`;
-      const ctx = canvas.getContext('2d')!;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const ctx = sizeCanvas(canvas, width, height);
       ctx.clearRect(0, 0, width, height);
-      ctx.font = '10px ui-monospace, monospace';
-      ctx.textBaseline = 'middle';
       for (let s = f.start; s < f.end; s++) {
         const x = GUTTER + (s - f.start) * cellW;
         f.order.forEach((u, r) => {

@@ -3,6 +3,7 @@
 // DeepLog's top-g, both chosen on validation when it was trained.
 import { EventVocabulary, modelFromSpec, parseCheckpointConfig, readSafetensors } from 'recur';
 import type { CheckpointConfig, EventModel, LogsEncoding, Threshold } from 'recur';
+import { fetchCheckpoint } from './checkpoint-files.js';
 
 export interface LogsModel {
   config: CheckpointConfig;
@@ -44,13 +45,8 @@ export function logsModelFromBytes(configJson: unknown, weights: Uint8Array, sou
 
 /** Fetches a logs checkpoint served under a base URL (`recur viz DIR`). */
 export async function fetchLogsModel(base: string): Promise<LogsModel> {
-  const get = async (name: string) => {
-    const r = await fetch(`${base}${name}`);
-    if (!r.ok) throw new Error(`${base}${name}: HTTP ${r.status}`);
-    return r;
-  };
-  const config: unknown = await (await get('config.json')).json();
-  return logsModelFromBytes(config, new Uint8Array(await (await get('model.safetensors')).arrayBuffer()), base);
+  const { config, weights, source } = await fetchCheckpoint(base);
+  return logsModelFromBytes(config, weights, source);
 }
 
 /** The checkpoint's rules: first the one `recur detect` uses without --top/--threshold. */

@@ -2,6 +2,7 @@
 // it with recur's trace, keeping per-step gates, states and next-character probabilities.
 import { modelFromSpec, noGrad, parseCheckpointConfig, readSafetensors, softmax } from 'recur';
 import type { CharLm, CheckpointConfig, Vocabulary } from 'recur';
+import { fetchCheckpoint } from './checkpoint-files.js';
 
 export interface CharModel {
   config: CheckpointConfig;
@@ -39,14 +40,8 @@ export function modelFromBytes(configJson: unknown, weights: Uint8Array, source:
 
 /** Fetches a checkpoint served under a base URL (the bundled one, or `recur viz DIR`'s). */
 export async function fetchModel(base: string): Promise<CharModel> {
-  const get = async (name: string) => {
-    const r = await fetch(`${base}${name}`);
-    if (!r.ok) throw new Error(`${base}${name}: HTTP ${r.status}`);
-    return r;
-  };
-  const config: unknown = await (await get('config.json')).json();
-  const weights = new Uint8Array(await (await get('model.safetensors')).arrayBuffer());
-  return modelFromBytes(config, weights, base);
+  const { config, weights, source } = await fetchCheckpoint(base);
+  return modelFromBytes(config, weights, source);
 }
 
 /** Reads a text one character at a time and records what the top recurrent layer did (multi-layer models: the top layer only). */

@@ -1,5 +1,5 @@
 import { OptionError } from '../../errors.js';
-import { melFilterbank, type MelNorm, type MelScale } from './mel.js';
+import { bandRuns, melFilterbank, type MelNorm, type MelScale } from './mel.js';
 import { forEachStftFrame, stftShape, type Frames } from './stft.js';
 
 /**
@@ -102,18 +102,7 @@ export function melSpectrogram(samples: Float32Array, sampleRate: number, option
   const { frames, bins } = stftShape(samples.length, stft);
   const fb = melFilterbank({ bins, sampleRate, nMels: r.nMels, fMin: r.fMin, fMax: r.fMax, melScale: r.melScale, norm: r.melNorm });
   const nMels = r.nMels;
-  // Each triangle covers a few bins: keep its nonzero run [lo, hi) so a frame costs ~2 x bins
-  // multiply-adds instead of bins x nMels (the sums are the same terms in the same order).
-  const lo = new Int32Array(nMels);
-  const hi = new Int32Array(nMels);
-  for (let m = 0; m < nMels; m++) {
-    let k = 0;
-    while (k < bins && fb[k * nMels + m] === 0) k++;
-    let e = bins;
-    while (e > k && fb[(e - 1) * nMels + m] === 0) e--;
-    lo[m] = k;
-    hi[m] = e;
-  }
+  const { lo, hi } = bandRuns(fb, bins, nMels);
   const out = new Float64Array(frames * nMels);
   forEachStftFrame(samples, stft, (t, p) => {
     const row = t * nMels;

@@ -98,3 +98,25 @@ export function melFilterbank(options: MelFilterbankOptions): Float64Array {
   }
   return fb;
 }
+
+/**
+ * Each band's nonzero run of bins `[lo[m], hi[m])` in a filterbank `[bins, nMels]`: a triangle
+ * covers a few bins, so a frame costs ~2 x bins multiply-adds instead of bins x nMels, summing
+ * the same terms in the same order.
+ *
+ * @example
+ * const { lo, hi } = bandRuns(melFilterbank({ bins: 257, sampleRate: 16000, nMels: 40 }), 257, 40);
+ */
+export function bandRuns(fb: Float64Array, bins: number, nMels: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(nMels);
+  const hi = new Int32Array(nMels);
+  for (let m = 0; m < nMels; m++) {
+    let k = 0;
+    while (k < bins && fb[k * nMels + m] === 0) k++;
+    let e = bins;
+    while (e > k && fb[(e - 1) * nMels + m] === 0) e--;
+    lo[m] = k;
+    hi[m] = e;
+  }
+  return { lo, hi };
+}

@@ -1,6 +1,6 @@
 import { OptionError } from '../../errors.js';
 import type { ResolvedMelOptions } from './features.js';
-import { melFilterbank } from './mel.js';
+import { bandRuns, melFilterbank } from './mel.js';
 import type { Frames } from './stft.js';
 
 /**
@@ -59,16 +59,7 @@ export function logMelFromPower(power: Frames<Float32Array | Float64Array>, fb: 
   if (!Number.isInteger(nMels) || nMels < 1) throw new OptionError(`logMelFromPower: a filterbank of ${fb.length} values does not fit ${bins} bins`);
   if (!(logOffset > 0) || !Number.isFinite(logOffset)) throw new OptionError(`logMelFromPower: logOffset must be a positive number, got ${logOffset}`);
   // Each triangle's nonzero run of bins, as melSpectrogram: the same terms in the same order.
-  const lo = new Int32Array(nMels);
-  const hi = new Int32Array(nMels);
-  for (let m = 0; m < nMels; m++) {
-    let k = 0;
-    while (k < bins && fb[k * nMels + m] === 0) k++;
-    let e = bins;
-    while (e > k && fb[(e - 1) * nMels + m] === 0) e--;
-    lo[m] = k;
-    hi[m] = e;
-  }
+  const { lo, hi } = bandRuns(fb, bins, nMels);
   const out = new Float32Array(frames * nMels);
   for (let t = 0; t < frames; t++) {
     const p = t * bins;
