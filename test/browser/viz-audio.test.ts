@@ -103,7 +103,7 @@ test('a bundled sample: the digit shown is recur predict\'s, one column per fram
   await page.keyboard.press('End');
   assert.equal(await attr(page, 'cursor'), String(T - 1));
   assert.equal(await attr(page, 'cursor-top'), expected, 'at the last frame the curve ends on the whole clip\'s prediction');
-  assert.match((await page.locator('#au-curve-note').textContent()) ?? '', /reads the recording both ways.*re-run on frames 1\.\.t/);
+  assert.match((await page.locator('#au-curve-note').textContent()) ?? '', /reads the recording both ways.*re-run on the recording cut after frame t \(its features computed from those samples alone\)/);
   // The second layer's backward direction is a choice; its maps redraw with the same columns.
   await page.selectOption('#au-layer', '3');
   assert.equal(await page.locator('.au-canvas[data-map="h"]').getAttribute('data-columns'), String(T));
@@ -162,7 +162,7 @@ test('a dropped one-directional LSTM checkpoint of recur train --task audio: its
   assert.match((await page.locator('#au-model-info').textContent()) ?? '', /^1×8 LSTM · 10 labels/);
   assert.deepEqual(await page.locator('.au-canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.map)), ['features', 'h', 'c', 'i', 'f', 'g', 'o', 'prediction']);
   assert.equal(await page.locator('#au-layer option').count(), 1);
-  assert.match((await page.locator('#au-curve-note').textContent()) ?? '', /one-directional model that is its head reading the top layer's state h\(t\)/);
+  assert.match((await page.locator('#au-curve-note').textContent()) ?? '', /re-run on the recording cut there.*one-directional model that is its head reading the top layer's state h\(t\) of that run/);
   assert.equal(await page.locator('#au-predicted').textContent(), await cliLabel(out, join(SAMPLES, '5_theo_15.wav')));
   assert.equal(await page.locator('#au-bundled').isVisible(), true);
   await page.locator('#audio').screenshot({ path: join(ARTIFACTS, 'audio-lstm.png') });

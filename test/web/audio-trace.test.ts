@@ -1,16 +1,17 @@
 // The audio view's data logic in Node, on the bundled spoken-digit model and its samples: the
 // view's probabilities are `recur predict`'s, the prefix at t = T is the whole clip, each prefix
-// equals the model run on that prefix alone, a one-directional model's prefix curve is its head
-// on h(t), long files are cut, recordings enter as float WAV unchanged, bad files get the
-// decoder's message.
+// equals `recur predict` on the WAV cut after frame t (not the full clip's features cut), also
+// at 48 kHz and for a one-directional model, long files are cut, recordings enter as float WAV
+// unchanged, bad files get the decoder's message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeWav, FormatError, modelFromSpec, noGrad, predictClips, resample, softmax, Tensor, withEval } from '../../src/index.js';
+import { clipFeatures, decodeWav, FormatError, modelFromSpec, noGrad, resample, softmax, Tensor, withEval } from '../../src/index.js';
 import { classifyRecordings } from '../../src/tasks/audio-predict.js';
 import { audioModelFromBytes, type AudioModel } from '../../web/src/audio-model.js';
-import { analyseWav, argmaxRows, bandCentres, hopSeconds, labelFromName, PREFIX_BUDGET, prefixEnds, prefixProbabilities, settledFrom, traceLayers } from '../../web/src/audio-trace.js';
+import { PREFIX_BUDGET, prefixEnds, prefixProbabilities, prefixSampleCount } from '../../web/src/audio-prefix.js';
+import { analyseWav, argmaxRows, bandCentres, hopSeconds, labelFromName, settledFrom, traceLayers } from '../../web/src/audio-trace.js';
 import { trimToWord } from '../../web/src/audio-trim.js';
 import { encodeWavFloat32 } from '../../web/src/audio-wav-encode.js';
 
@@ -24,6 +25,10 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: st
   assert.equal(a.length, b.length, `${what}: lengths`);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
 };
+/** `recur predict`'s probabilities (label order) for mono samples written as a float WAV. */
+const cliProbs = (m: AudioModel, cuts: Float32Array[], rate: number) =>
+  classifyRecordings(m.model, m.audio, m.encoding, cuts.map((x, i) => ({ name: `cut${i}.wav`, bytes: encodeWavFloat32(x, rate) }))).map((p) => m.encoding.labels.map((l) => p.probabilities[l]!));
+const framesOf = (m: AudioModel, x: Float32Array, rate: number) => clipFeatures(encodeWavFloat32(x, rate), m.audio, 'cut.wav').frames;
 
 /** An untrained (seeded) model of another shape on the bundled model's front end and normaliser. */
 function variant(model: { cell: 'lstm' | 'gru' | 'rnn'; hiddenSize: number; numLayers: number; bidirectional: boolean }): AudioModel {
@@ -56,27 +61,42 @@ test('the bundled samples: the view\'s probabilities are recur predict\'s, and t
   }
 });
 
-test('each prefix equals the bidirectional model run on that prefix alone', () => {
-  const a = analyseWav(bundled, bytesOf(samples[1]!.file), samples[1]!.file);
+test('each prefix equals recur predict on the WAV cut after frame t, at every t of the reviewer\'s sample', () => {
+  const file = '7_theo_17.wav';
+  const a = analyseWav(bundled, bytesOf(file), file);
   const C = a.labels.length;
-  for (const t of [1, 7, Math.floor(a.T / 2), a.T - 1]) {
-    const alone = predictClips(bundled.model, [{ frames: t, width: a.width, data: a.input.subarray(0, t * a.width) }]).logits[0]!;
-    close(a.prefixProbs.subarray((t - 1) * C, t * C), softmax(alone), 1e-5, `prefix of ${t} frames`);
+  const wav = decodeWav(bytesOf(file)).samples;
+  // 8 kHz, hop 80, centred frames: the first t * 80 - 1 samples are the longest start with t frames.
+  assert.deepEqual(a.prefixEnds, Array.from({ length: a.T }, (_, t) => t + 1), 'every prefix is run');
+  const cuts = a.prefixEnds.map((t) => (t === a.T ? wav : wav.subarray(0, t * 80 - 1)));
+  for (const t of [1, 2, a.T - 1]) {
+    assert.equal(framesOf(bundled, cuts[t - 1]!, 8000), t, `the cut after frame ${t} has ${t} frames`);
+    if (t < a.T) assert.equal(framesOf(bundled, wav.subarray(0, t * 80), 8000), t + 1, `one more sample starts frame ${t + 1}`);
   }
+  const cli = cliProbs(bundled, cuts, 8000);
+  for (let t = 1; t <= a.T; t++) close(a.prefixProbs.subarray((t - 1) * C, t * C), cli[t - 1]!, 1e-5, `${file}: after frame ${t}`);
   // The backward direction sees the future: a midway prefix is not the full clip's answer.
   const mid = a.prefixProbs.subarray((Math.floor(a.T / 2) - 1) * C, Math.floor(a.T / 2) * C);
   assert.ok(mid.some((p, c) => Math.abs(p - a.probs[c]!) > 1e-3), 'a midway prefix differs from the whole clip');
 });
 
-test('a one-directional model: the prefix curve is the head on the top layer\'s h(t); LSTM traces carry i, f, g, o and c', () => {
+test('a one-directional model: the prefix curve is recur predict on each cut, its head on h(T) at the end; LSTM traces carry i, f, g, o and c', () => {
   const m = variant({ cell: 'lstm', hiddenSize: 12, numLayers: 2, bidirectional: false });
   const a = analyseWav(m, bytesOf(samples[0]!.file), samples[0]!.file);
   const C = a.labels.length;
   const top = a.traces[a.traces.length - 1]!;
   assert.deepEqual(Object.keys(top.gates).sort(), ['f', 'g', 'i', 'o']);
   assert.equal(top.c!.length, a.T * 12);
+  const ts = [1, 9, Math.floor(a.T / 2), a.T];
+  const cli = cliProbs(m, ts.map((t) => (t === a.T ? a.samples : a.samples.subarray(0, t * 80 - 1))), 8000);
+  ts.forEach((t, k) => close(a.prefixProbs.subarray((t - 1) * C, t * C), cli[k]!, 1e-5, `after frame ${t}`));
+  // The traced maps are of the whole clip: the head on its h(t) is the curve only at t = T, as a
+  // cut's level, DC offset and band means are its own.
   const head = noGrad(() => withEval(m.model, () => m.model.fc.forward(new Tensor(top.h.slice(), [a.T, 12])).data));
-  for (let t = 0; t < a.T; t++) close(a.prefixProbs.subarray(t * C, (t + 1) * C), softmax(head.subarray(t * C, (t + 1) * C)), 1e-5, `frame ${t}`);
+  const headAt = (t: number) => softmax(head.subarray((t - 1) * C, t * C));
+  close(a.prefixProbs.subarray((a.T - 1) * C), headAt(a.T), 1e-5, 'after the last frame');
+  const gap = Math.max(...ts.slice(0, -1).map((t) => Math.max(...headAt(t).map((p, c) => Math.abs(p - a.prefixProbs[(t - 1) * C + c]!)))));
+  assert.ok(gap > 1e-3, `a cut is read with its own statistics (largest gap to the whole clip's h(t): ${gap})`);
   // A plain RNN has no gates; a one-layer GRU has one trace.
   const rnn = traceLayers(variant({ cell: 'rnn', hiddenSize: 5, numLayers: 1, bidirectional: false }), { frames: a.T, width: a.width, data: a.input });
   assert.equal(rnn.traces.length, 1);
@@ -95,11 +115,13 @@ test('prefix runs: all of a short clip, a stride within the budget for a long on
   // Between computed prefixes the last one is held.
   const a = analyseWav(bundled, bytesOf(samples[2]!.file), samples[2]!.file);
   const ends = [5, 10, a.T];
-  const { probs, classes } = prefixProbabilities(bundled, { frames: a.T, width: a.width, data: a.input }, ends);
+  const { probs, classes } = prefixProbabilities(bundled, { samples: a.samples, sampleRate: a.sampleRate, name: a.name }, a.T, ends);
   const every = a.prefixProbs;
   close(probs.subarray(0, classes), every.subarray(4 * classes, 5 * classes), 1e-5, 'before the first end: the first prefix');
   close(probs.subarray(7 * classes, 8 * classes), every.subarray(4 * classes, 5 * classes), 1e-5, 'frame 7 holds the prefix of 5');
   close(probs.subarray(9 * classes, 10 * classes), every.subarray(9 * classes, 10 * classes), 1e-5, 'frame 9 ends the prefix of 10');
+  assert.throws(() => prefixProbabilities(bundled, { samples: a.samples, sampleRate: a.sampleRate, name: a.name }, a.T, [5, 10]), /must finish at T/);
+  assert.throws(() => prefixSampleCount(0, a.T, a.samples.length, 8000, bundled.audio), /integer in 1\.\./);
 });
 
 test('argmax and the frame the prediction settles on', () => {
@@ -120,6 +142,17 @@ test('a recording enters as float WAV unchanged; at 48 kHz it is resampled to th
   const a = analyseWav(bundled, bytes, 'recording.wav');
   assert.equal(a.T, 1 + Math.floor(resample(hi, 48000, 8000).length / 80));
   assert.equal(a.sampleRate, 48000);
+  // Its prefixes are cut at 48 kHz, each the longest start with t frames once resampled.
+  const ts = [3, 20, a.T - 1];
+  const cuts = ts.map((t) => prefixSampleCount(t, a.T, hi.length, 48000, bundled.audio));
+  ts.forEach((t, k) => {
+    assert.equal(framesOf(bundled, hi.subarray(0, cuts[k]), 48000), t, `48 kHz cut after frame ${t}`);
+    assert.equal(framesOf(bundled, hi.subarray(0, cuts[k]! + 1), 48000), t + 1, `one more sample starts frame ${t + 1}`);
+  });
+  const cli48 = cliProbs(bundled, cuts.map((n) => hi.subarray(0, n)), 48000);
+  const C = a.labels.length;
+  ts.forEach((t, k) => close(a.prefixProbs.subarray((t - 1) * C, t * C), cli48[k]!, 1e-5, `48 kHz: after frame ${t}`));
+  assert.equal(prefixSampleCount(a.T, a.T, hi.length, 48000, bundled.audio), hi.length, 'the last prefix is the whole recording');
   assert.equal(labelFromName(bundled, 'recording.wav'), null);
   assert.equal(hopSeconds(bundled.audio), 0.01);
   // Cut to its first 0.2 s: the frames of 1,600 samples.

@@ -1,9 +1,11 @@
 // The audio view's data logic, free of the DOM (tested in Node, test/web/audio-trace.test.ts):
 // one recording read as the CLI reads it (WAV -> features -> the checkpoint's normaliser), the
-// recurrent layers' gates and states frame by frame, and the prediction after each prefix.
+// recurrent layers' gates and states frame by frame, and the prediction after each prefix
+// (audio-prefix.ts: the recording cut after frame t, read again).
 import { clipFeatures, decodeWav, hzToMel, melToHz, noGrad, predictClips, resolveMelOptions, softmax, Tensor, withEval } from 'recur';
 import type { Frames, MelOptions } from 'recur';
 import type { AudioModel } from './audio-model.js';
+import { prefixEnds, prefixProbabilities } from './audio-prefix.js';
 import { encodeWavFloat32 } from './audio-wav-encode.js';
 
 /** What one layer and direction did at each frame, time-major [T, H]. */
@@ -36,7 +38,10 @@ export interface ClipAnalysis {
   predicted: number;
   /** The prefix lengths (frames) the model was run on, increasing, the last = T. */
   prefixEnds: number[];
-  /** [T, classes]: at frame t, the probabilities of the longest prefix run that ends at or before t. */
+  /**
+   * [T, classes]: at frame t, the probabilities of the longest prefix run that ends at or before
+   * t, each prefix being the recording cut after its last frame, read again by the front end.
+   */
   prefixProbs: Float32Array;
   /** Seconds between frames, and the recording's length in seconds (as decoded, before any cut). */
   hopSeconds: number;
@@ -50,50 +55,6 @@ export interface ClipAnalysis {
 
 /** Longest piece of a recording the view reads (the digit model was trained on words under 1 s). */
 export const MAX_SECONDS = 10;
-/** Frame-steps spent on prefix runs (sum of prefix lengths): every prefix up to ~200 frames, then a stride. */
-export const PREFIX_BUDGET = 20_000;
-
-/**
- * The prefix lengths to run for a clip of T frames: every t in 1..T while the sum of their
- * lengths stays within `budget`, else every s-th (the smallest stride that fits), always ending at T.
- *
- * @example
- * prefixEnds(4);          // [1, 2, 3, 4]
- * prefixEnds(1000, 20000); // [25, 50, ..., 1000]
- */
-export function prefixEnds(T: number, budget = PREFIX_BUDGET): number[] {
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`prefixEnds: T must be a positive integer, got ${T}`);
-  const stride = Math.max(1, Math.ceil((T * (T + 1)) / 2 / budget));
-  const ends: number[] = [];
-  for (let t = stride; t < T; t += stride) ends.push(t);
-  ends.push(T);
-  return ends;
-}
-
-/**
- * Class probabilities after each frame: the model run on the clip's first t frames for every t
- * in `ends` (the same batched call `recur predict` makes, each prefix read to its own end), held
- * until the next computed prefix. For a one-directional model with a final-state head this is
- * the head on h(t); for a bidirectional or pooled one it is what the model would answer had the
- * recording stopped at t.
- *
- * @param input normalised features [T, width]
- * @returns probabilities [T, classes] and the classes' count
- */
-export function prefixProbabilities(m: AudioModel, input: Frames, ends: readonly number[] = prefixEnds(input.frames)): { probs: Float32Array; classes: number } {
-  const C = m.encoding.labels.length;
-  const clips = ends.map((t) => ({ frames: t, width: input.width, data: input.data.subarray(0, t * input.width) }));
-  const { logits } = predictClips(m.model, clips);
-  const probs = new Float32Array(input.frames * C);
-  let k = 0;
-  let row = softmax(logits[0]!);
-  for (let t = 0; t < input.frames; t++) {
-    // Frame t (0-based) completes the prefix of t + 1 frames.
-    while (k < ends.length && ends[k]! <= t + 1) row = softmax(logits[k++]!);
-    probs.set(row, t * C);
-  }
-  return { probs, classes: C };
-}
 
 /** Gates and states of every layer and direction over one clip [T, width] (normalised). */
 export function traceLayers(m: AudioModel, input: Frames): { traces: LayerTrace[]; H: number } {
@@ -184,7 +145,7 @@ export function analyseWav(m: AudioModel, bytes: Uint8Array, name: string, maxSe
     probs,
     predicted: probs.indexOf(Math.max(...probs)),
     prefixEnds: ends,
-    prefixProbs: prefixProbabilities(m, input, ends).probs,
+    prefixProbs: prefixProbabilities(m, { samples, sampleRate: wav.sampleRate, name }, input.frames, ends).probs,
     hopSeconds: hopSeconds(m.audio),
     seconds,
     keptSeconds: cut ? maxSeconds : null,

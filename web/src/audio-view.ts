@@ -171,8 +171,8 @@ export function createAudioDisplay(root: HTMLElement): AudioDisplay {
     const pooled = (m.audio as { pooling?: string }).pooling === 'mean';
     const head = pooled ? 'the average of the top layer\'s states h(1..t)' : 'the top layer\'s state h(t)';
     q('#au-curve-note').textContent = (s.bidirectional
-      ? `How the prediction forms: the ${CELL_NAMES[s.cell]} reads the recording both ways, so midway through one pass it has no answer yet; column t shows what it answers when re-run on frames 1..t alone, as if the recording had stopped there (the last column is its answer for the whole clip${pooled ? '; its head reads the top layer\'s outputs averaged over the frames' : ''}). The backward direction's maps read right to left: their state at frame t has heard the clip from its end back to t.`
-      : `How the prediction forms: column t is the answer of the ${CELL_NAMES[s.cell]} had the recording stopped after frame t (the model run on frames 1..t); for this one-directional model that is its head reading ${head}, so the curve shows the prediction forming as it listens.`) + stride;
+      ? `How the prediction forms: the ${CELL_NAMES[s.cell]} reads the recording both ways, so midway through one pass it has no answer yet; column t shows what it answers when re-run on the recording cut after frame t (its features computed from those samples alone), as if the recording had stopped there (the last column is its answer for the whole clip${pooled ? '; its head reads the top layer\'s outputs averaged over the frames' : ''}). The backward direction's maps read right to left: their state at frame t has heard the clip from its end back to t.`
+      : `How the prediction forms: column t is the answer of the ${CELL_NAMES[s.cell]} had the recording stopped after frame t (re-run on the recording cut there, its features computed from those samples alone); for this one-directional model that is its head reading ${head} of that run, so the curve shows the prediction forming as it listens. The maps above are of the whole clip, whose per-recording steps (level, band means) use all of it.`) + stride;
   };
 
   const fillLayers = () => {
