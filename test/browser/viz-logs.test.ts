@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { explainSession } from '../../src/index.js';
 import { logsModelFromBytes, rulesOf } from '../../web/src/logs-model.js';
-import { recurAsync } from '../helpers/cli.js';
+import { recurAsync, repoRoot } from '../helpers/cli.js';
 import { cliDetections, makeLogsFixture } from '../web/logs-fixture.js';
 import { ARTIFACTS, openPage } from './browser.js';
 import { DESKTOP, PHONE, unnamedControls, useViz, vizUrl } from './viz-helpers.js';
@@ -88,6 +88,11 @@ test('a logs checkpoint opens in explore: sessions from a JSONL file, marked and
   await page.selectOption('#lx-rule', 'top');
   await page.waitForFunction(() => /same sessions: 220 sessions, \d+ anomalous \(outside the top/.test(document.querySelector('#lx-message')!.textContent ?? ''));
   const top = cliDetections(f, ['--top', String(g)]);
+  // The session picked last (219) stays picked, now judged under top-g.
+  const kept = f.sessions[219]!;
+  assert.equal(await page.locator('#lx-session').inputValue(), '219');
+  assert.equal(await attr(page, 'session'), kept.session);
+  assert.equal(await attr(page, 'first-unexpected'), String(top.get(kept.session)!.position ?? 0), `${kept.session} kept under top ${g}`);
   for (const i of [0, 210]) {
     const s = f.sessions[i]!;
     await pick(page, i, s.session);
@@ -108,6 +113,29 @@ test('pasted template lines and an event training never saw; bad input named; ph
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `${overflow}px wider than a phone`);
   await page.locator('#explore').screenshot({ path: join(ARTIFACTS, 'explore-logs-390.png') });
+  // Raw log lines: no session of them, the command that makes sessions named instead.
+  const raw = readFileSync(join(repoRoot, 'data/logs/loghub_2k/HDFS_2k.log'), 'utf8').split('\n').slice(0, 20).join('\n');
+  await page.fill('#lx-text', raw);
+  await page.click('#lx-read');
+  await page.waitForFunction(() => /plain lines are not event templates/.test(document.querySelector('#lx-message')!.textContent ?? ''));
+  assert.match((await page.locator('#lx-message').textContent()) ?? '', /could not read the sessions: 20 of 20 plain lines are not event templates this checkpoint knows: they look like raw log lines/);
+  assert.equal(await page.locator('#lx-message code.lx-command').textContent(), "recur parse FILE --session 'blk_-?\\d+' --out sessions.jsonl");
+  assert.equal(await page.locator('#lx-session option').count(), 0);
+  assert.equal(await page.locator('#lx-events .lx-event').count(), 0);
+  assert.equal(await attr(page, 'session'), '');
+  assert.equal(await page.locator('#lx-file').getAttribute('accept'), '.jsonl,.json,.txt', 'no .log in the file picker');
+  // A 5,000-event session: the first 2,000 read, the rest counted; 300 drawn.
+  const long = Array.from({ length: 5000 }, (_, i) => s.events[i % s.events.length]!);
+  await page.fill('#lx-text', JSON.stringify({ session: 'long', events: long }));
+  await page.click('#lx-read');
+  await page.waitForFunction(() => /pasted \(1 session cut to the first 2000 events: 3000 events left out\): 1 sessions, [01] anomalous/.test(document.querySelector('#lx-message')!.textContent ?? ''));
+  const x = explainSession(m.events, { session: 'long', events: long.slice(0, 2000), dropped: 3000 }, rulesOf(m)[0]!.threshold);
+  assert.equal(await attr(page, 'ranks'), x.events.map((e) => (e.rank === Infinity ? 'new' : String(e.rank))).join(','));
+  assert.equal(await page.locator('#lx-events .lx-event').count(), 300);
+  assert.match(
+    (await page.locator('#lx-verdict').textContent()) ?? '',
+    x.detection.anomalous ? new RegExp(`long: anomalous at event ${x.detection.position} of 5000`) : /long: normal in its first 2000 events .*3000 more were left out when reading/,
+  );
   await page.fill('#lx-text', '{"session": "b1", "events": ');
   await page.click('#lx-read');
   assert.match((await page.locator('#lx-message').textContent()) ?? '', /could not read the sessions: line 1 is not valid JSON/);

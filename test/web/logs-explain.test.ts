@@ -4,11 +4,12 @@
 // checkpoint's default rule and under --top g; pasted text is read as detect reads it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainSession } from '../../src/index.js';
-import { logsModelFromBytes, rulesOf, ruleText } from '../../web/src/logs-model.js';
-import { exampleSessions, readSessions, UNSEEN_EVENT } from '../../web/src/logs-sessions.js';
+import { isLogsConfig, logsModelFromBytes, rulesOf, ruleText } from '../../web/src/logs-model.js';
+import { exampleSessions, MAX_EVENTS, MAX_TEXT_BYTES, PARSE_COMMAND, RawLogLinesError, readSessions, tooLarge, UNSEEN_EVENT } from '../../web/src/logs-sessions.js';
+import { recur, repoRoot } from '../helpers/cli.js';
 import { cliDetections, makeLogsFixture } from './logs-fixture.js';
 
 const f = makeLogsFixture();
@@ -108,4 +109,109 @@ test('pasted text: session lines, event lines grouped by session, plain template
   const many = readSessions(Array.from({ length: 5003 }, (_, i) => JSON.stringify({ session: i, events: ['E1'] })).join('\n'));
   assert.equal(many.sessions.length, 5000);
   assert.equal(many.skipped, 3);
+});
+
+test('raw log lines are not read as one giant session: the page names recur parse, and its output reads', () => {
+  const known = new Set(m.events.vocab.events);
+  // loghub's HDFS_2k.log (notice in data/logs/loghub_2k/LICENSE): raw lines, no template of the checkpoint.
+  const raw = readFileSync(join(repoRoot, 'data/logs/loghub_2k/HDFS_2k.log'), 'utf8').split('\n').slice(0, 20).join('\n') + '\n';
+  assert.throws(
+    () => readSessions(raw, known),
+    (e: unknown) => e instanceof RawLogLinesError && e.unknown === 20 && e.plain === 20 && /20 of 20 plain lines are not event templates/.test(e.message) && e.message.includes("recur parse FILE --session 'blk_-?\\d+' --out sessions.jsonl"),
+  );
+  // The command as the page shows it, run on those lines: its output is sessions the page reads.
+  const rawFile = join(f.dir, 'raw.log');
+  const out = join(f.dir, 'parsed.jsonl');
+  writeFileSync(rawFile, raw);
+  const [cmd, ...args] = PARSE_COMMAND.split(' ');
+  assert.equal(cmd, 'recur');
+  const r = recur(args.map((a) => (a === 'FILE' ? rawFile : a === 'sessions.jsonl' ? out : a.replace(/^'|'$/g, ''))));
+  assert.equal(r.status, 0, r.stderr);
+  const parsed = readSessions(readFileSync(out, 'utf8'), known).sessions;
+  assert.equal(parsed.length, Number(/, (\d+) sessions/.exec(r.stderr)![1]));
+  assert.ok(parsed.length >= 10 && parsed.every((s) => /^blk_-?\d+$/.test(s.session)), `${parsed.length} sessions`);
+  // Templates with one line training never saw are a session (that line is the finding), not a raw log.
+  const s = f.sessions[0]!;
+  const mixed = readSessions([...s.events.slice(0, 3), 'an event training never saw', ...s.events.slice(3)].join('\n'), known).sessions;
+  assert.equal(mixed.length, 1);
+  assert.equal(mixed[0]!.events.length, s.events.length + 1);
+});
+
+test('a session longer than MAX_EVENTS is cut when read; its ranks and first unexpected event are still detect\'s', () => {
+  assert.equal(MAX_EVENTS, 2000);
+  const normal = f.sessions.filter((s) => s.label !== 'anomaly');
+  const fill = (head: string[], n: number) => {
+    const out = [...head];
+    for (let i = 0; out.length < n; i++) out.push(...normal[i % normal.length]!.events);
+    return out.slice(0, n);
+  };
+  // Early: a session detect flags before its end, at the start; late: an event training never saw at 3000.
+  const flagged = cliDetections(f);
+  const head = f.sessions.find((s) => flagged.get(s.session)!.anomalous && flagged.get(s.session)!.event !== '<end>')!;
+  const early = { session: 'long-early', events: fill(head.events, 5000) };
+  const lateEvents = fill([], 5000);
+  lateEvents[2999] = UNSEEN_EVENT;
+  const late = { session: 'long-late', events: lateEvents };
+  const file = join(f.dir, 'long.jsonl');
+  // One event a line: detect cuts a line at 16,384 characters, and a 5,000-event session line is longer.
+  writeFileSync(file, [early, late].flatMap((s) => s.events.map((e) => JSON.stringify({ session: s.session, event: e }))).join('\n') + '\n');
+  const read = readSessions(readFileSync(file, 'utf8'), new Set(m.events.vocab.events)).sessions;
+  assert.deepEqual(read.map((s) => [s.events.length, s.dropped]), [[2000, 3000], [2000, 3000]]);
+  assert.deepEqual(read[0]!.events, early.events.slice(0, 2000));
+
+  const def = rulesOf(m)[0]!.threshold;
+  const V = m.events.vocab.size;
+  const all: typeof def = { kind: 'top', g: V }; // every known event within: only an unseen one is unexpected
+  for (const [t, extra] of [[def, []], [all, ['--top', String(V)]]] as const) {
+    const cli = cliDetections(f, [...extra], file);
+    for (const [i, s] of read.entries()) {
+      const x = explainSession(m.events, s, t, 5, 300);
+      const full = explainSession(m.events, i === 0 ? early : late, t, 1, 0);
+      // No end for a cut session: one row per kept event, with the full session's ranks.
+      assert.equal(x.events.length, 2000);
+      assert.deepEqual(x.events.map((e) => e.rank), full.events.slice(0, 2000).map((e) => e.rank));
+      assert.equal(x.hiddenRows, 300);
+      assert.equal(x.hidden.length, 300 * x.H);
+      const d = cli.get(s.session)!;
+      if (d.position! <= 2000) {
+        assert.deepEqual([x.detection.anomalous, x.detection.position, x.detection.event, x.detection.rank === Infinity ? null : x.detection.rank], [true, d.position, d.event, d.rank], `${s.session} ${ruleText(t)}`);
+      } else assert.equal(x.detection.anomalous, false, `${s.session} ${ruleText(t)}: detect flags event ${d.position}, past the 2000 read`);
+    }
+    // Not vacuous: the default rule flags the early session within the cut; top-V flags the late one past it.
+    if (t === def) assert.ok(cli.get('long-early')!.position! <= 2000, `long-early: ${cli.get('long-early')!.position}`);
+    else assert.deepEqual([cli.get('long-late')!.position, cli.get('long-late')!.rank], [3000, null]);
+  }
+  // Hidden states for the first 300 events only, the same as computed for all.
+  const x300 = explainSession(m.events, read[0]!, def, 1, 300);
+  const xAll = explainSession(m.events, read[0]!, def, 1);
+  assert.equal(xAll.hiddenRows, 2000);
+  const diff = x300.hidden.reduce((a, v, k) => Math.max(a, Math.abs(v - xAll.hidden[k]!)), 0);
+  assert.ok(diff <= 1e-6, `hidden states differ by ${diff}`);
+});
+
+test('reading stops keeping events past the caps; files and pastes over the size cap are named', () => {
+  // Event lines of 5003 sessions, two each: the last 3 are counted once each and keep nothing.
+  const lines = Array.from({ length: 5003 }, (_, i) => [i, i]).flat().map((i) => JSON.stringify({ session: i, event: 'E1' }));
+  const r = readSessions(lines.join('\n'));
+  assert.equal(r.sessions.length, 5000);
+  assert.equal(r.skipped, 3);
+  assert.ok(r.sessions.every((s) => s.events.length === 2));
+  const long = readSessions(Array.from({ length: 2005 }, () => '{"session": "a", "event": "E1"}').join('\n')).sessions;
+  assert.deepEqual([long[0]!.events.length, long[0]!.dropped], [2000, 5]);
+  const plain = readSessions(Array.from({ length: 2003 }, () => 'E1').join('\n')).sessions;
+  assert.deepEqual([plain[0]!.events.length, plain[0]!.dropped], [2000, 3]);
+  assert.equal(tooLarge('big.jsonl', MAX_TEXT_BYTES), null);
+  assert.match(tooLarge('big.jsonl', 40 * 1024 * 1024)!, /big\.jsonl is 40\.0 MB; the page reads at most 16\.0 MB: .*recur detect RUN FILE/);
+});
+
+test('a --supervised logs checkpoint is named as a session classifier, not the next-event model', () => {
+  const run = join(f.dir, 'supervised');
+  const r = recur(['train', f.sessionsFile, '--task', 'logs', '--supervised', '--epochs', '1', '--hidden', '8', '--layers', '1', '--seed', '1', '--out', run, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const config: unknown = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.equal(isLogsConfig(config), true, 'a dropped supervised checkpoint reaches the logs loader');
+  assert.throws(
+    () => logsModelFromBytes(config, readFileSync(join(run, 'model.safetensors')), `${run}/`),
+    /supervised\/ holds a supervised session classifier \(recur train --task logs --supervised\).*the explorer needs the next-event model: train with recur train FILE --task logs, without --supervised/,
+  );
 });

@@ -36,6 +36,9 @@ export function isLogsConfig(json: unknown): boolean {
 export function logsModelFromBytes(configJson: unknown, weights: Uint8Array, source: string): LogsModel {
   const config = parseCheckpointConfig(configJson, `${source}config.json`);
   const loaded = modelFromSpec(config.spec, config.saved, `${source}config.json`);
+  if (loaded.kind === 'logsClassifier') {
+    throw new Error(`${source} holds a supervised session classifier (recur train --task logs --supervised): it gives each session one verdict, not a rank for each event; the explorer needs the next-event model: train with recur train FILE --task logs, without --supervised`);
+  }
   if (loaded.kind !== 'logs') throw new Error(`${source} holds a ${loaded.kind} model, not a logs one (recur train --task logs)`);
   loaded.model.loadStateDict(readSafetensors(weights, `${source}model.safetensors`));
   loaded.model.eval();
