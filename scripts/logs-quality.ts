@@ -8,12 +8,11 @@
  * 2. HDFS session detection: n-gram top-g and unseen event/transition baselines, and the
  *    separable ceiling of the same test part.
  */
-import { readFileSync } from 'node:fs';
 import { detectFormat } from '../src/data/logs/detect-format.js';
 import { runBaselines } from '../src/data/logs/anomaly/hdfs-benchmark.js';
 import { parseSessionsJsonl } from '../src/data/logs/sessions.js';
 import { DRAIN_DEFAULTS } from '../src/data/logs/drain.js';
-import { DRAIN_PUBLISHED, HDFS_SESSIONS, loadLines, SYSTEMS, systemAccuracy } from '../test/data/logs/loghub.js';
+import { DRAIN_PUBLISHED, readHdfsSessions, loadLines, SYSTEMS, systemAccuracy } from '../test/data/logs/loghub.js';
 
 const f3 = (x: number) => x.toFixed(3);
 console.log(`Grouping accuracy, loghub 2k samples (Drain depth ${DRAIN_DEFAULTS.depth}, similarity ${DRAIN_DEFAULTS.similarity}, default masks, same setting for all)\n`);
@@ -30,7 +29,7 @@ for (const s of SYSTEMS) {
 const pub = SYSTEMS.reduce((a, s) => a + DRAIN_PUBLISHED[s]!, 0) / SYSTEMS.length;
 console.log(`${'mean'.padEnd(11)} ${f3(sum / SYSTEMS.length)}   ${f3(pub)}\nlowest      ${f3(min)}`);
 
-const sessions = parseSessionsJsonl(readFileSync(HDFS_SESSIONS, 'utf8'), 'hdfs_sessions_train.jsonl');
+const sessions = parseSessionsJsonl(readHdfsSessions(), 'hdfs_sessions_train.jsonl');
 const r = runBaselines(sessions, { seed: 1, trainFraction: 0.5, validationFraction: 0.2 });
 const row = (name: string, p: number, rec: number, f1: number) => console.log(`${name.padEnd(38)} ${f3(p)}      ${f3(rec)}   ${f3(f1)}`);
 console.log(`\nHDFS sessions (${sessions.length}, seed 1): train ${r.sizes.train} normal, validation ${r.sizes.validation}, test ${r.sizes.test} (${r.sizes.testAnomalies} anomalies)\n`);

@@ -174,7 +174,7 @@ const runs: Run[] = [
   {
     key: 'logs',
     data: 'HDFS block sessions (normal-only training; test: 30% of normal, 60% of anomalies)',
-    args: ['train', 'data/logs/hdfs_sessions_train.jsonl', '--task', 'logs'],
+    args: ['train', 'data/logs/hdfs_sessions_train.jsonl.gz', '--task', 'logs'],
     metric: 'F1 (anomaly)',
     value: (m) => m.f1!,
     baselines: (m) =>

@@ -12,6 +12,7 @@ import { makeOptimizer, type OptimizerKind } from '../training/optimizer-factory
 import type { Optimizer, OptimizerState } from '../training/optimizers/optimizer.js';
 import { Trainer, type TrainerOptions } from '../training/trainer.js';
 import { recurVersion } from '../io/package-version.js';
+import { gunzipIfGzip } from '../io/gzip-data.js';
 import { openAudioTask } from './audio-data.js';
 
 /**
@@ -35,15 +36,15 @@ export interface Session {
   trainer: Trainer;
 }
 
-/** The bytes of a file, or an IoError naming it (missing, a directory, not readable). */
+/** The bytes of a file (decompressed when gzipped), or an IoError naming it (missing, a directory, not readable). */
 export function readData(path: string): Uint8Array {
   try {
     // A device such as /dev/zero or /dev/urandom never ends: reading it would fill the memory.
     const st = statSync(path);
     if (st.isCharacterDevice() || st.isBlockDevice()) throw new IoError(`${path}: is a device, expected a data file`);
-    return readFileSync(path);
+    return gunzipIfGzip(readFileSync(path), path);
   } catch (e) {
-    if (e instanceof IoError) throw e;
+    if (e instanceof IoError || e instanceof FormatError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new IoError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, expected a data file` : `${path}: ${(e as Error).message}`);
   }

@@ -1,5 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FormatError, IoError, OptionError } from '../errors.js';
 import { EventVocabulary } from '../data/logs/event-windows.js';
@@ -10,6 +9,7 @@ import { TemplateMatcher } from '../data/logs/template-matcher.js';
 import type { EventModel, Threshold } from '../tasks/log-detect.js';
 import { StreamDetector, type ClosedSession } from '../tasks/log-stream.js';
 import { loadModel } from '../checkpoint/session.js';
+import { readMaybeGzip } from '../io/gzip-data.js';
 import { parseNonNegativeInt, parseNumberIn, parsePositiveInt } from './parse.js';
 
 /** How `detectStream` reads its input and what it reports. */
@@ -161,7 +161,7 @@ export function registerDetect(program: Command): void {
       if (loaded.kind !== 'logs') throw new OptionError(`${dir} holds a ${loaded.kind} model; 'recur detect' needs one trained with --task logs`);
       const m: EventModel = { model: loaded.model, vocab: new EventVocabulary(loaded.encoding.events), history: loaded.encoding.history };
       const threshold: Threshold = o.top !== undefined ? { kind: 'top', g: o.top } : o.threshold !== undefined ? { kind: 'probability', p: o.threshold } : loaded.encoding.threshold.threshold;
-      const stream: Readable = input === '-' ? process.stdin : openInput(input);
+      const stream: AsyncIterable<Uint8Array | string> = input === '-' ? process.stdin : openInput(input);
       // `recur detect ... | head`: a closed pipe ends the output, not with a stack trace.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') process.exit(0);
@@ -180,7 +180,7 @@ export function registerDetect(program: Command): void {
 }
 
 /** A file to stream, checked first so a missing file or a device gets a clear error. */
-function openInput(path: string): Readable {
+function openInput(path: string): AsyncIterable<Uint8Array> {
   let st;
   try {
     st = statSync(path);
@@ -189,5 +189,5 @@ function openInput(path: string): Readable {
     throw new IoError(code === 'ENOENT' ? `${path}: no such file` : `${path}: ${(e as Error).message}`);
   }
   if (st.isDirectory()) throw new IoError(`${path}: is a directory, expected sessions or a log file`);
-  return createReadStream(path);
+  return readMaybeGzip(path);
 }

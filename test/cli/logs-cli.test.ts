@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { recur, repoRoot } from '../helpers/cli.js';
+import { readHdfsSessions } from '../data/logs/loghub.js';
 
 // A small subset of the HDFS sessions: the first 600 normal and the first 60 anomalous ones.
 const dir = mkdtempSync(join(tmpdir(), 'recur-logs-'));
-const all = readFileSync(join(repoRoot, 'data/logs/hdfs_sessions_train.jsonl'), 'utf8').trim().split('\n');
+const all = readHdfsSessions().trim().split('\n');
 const isAnomaly = (l: string) => (JSON.parse(l) as { label?: string }).label === 'anomaly';
 const data = join(dir, 'hdfs-small.jsonl');
 writeFileSync(data, [...all.filter((l) => !isAnomaly(l)).slice(0, 600), ...all.filter(isAnomaly).slice(0, 60)].join('\n') + '\n');
@@ -56,6 +58,17 @@ test('recur detect: anomalous sessions with the first unexpected event; the same
   assert.deepEqual(streamed.map((d) => d.session).sort(), sessions.map((s) => s.session).sort());
   const batch = new Set(found.map((d) => d.session));
   for (const d of streamed) assert.equal(d.anomalous, batch.has(d.session), d.session);
+  // The same file gzipped: detect streams it, eval reads it, with the same results.
+  const gz = join(dir, 'sessions.jsonl.gz');
+  writeFileSync(gz, gzipSync(readFileSync(data)));
+  const zipped = recur(['detect', run, gz, '--json']);
+  assert.equal(zipped.status, 0, zipped.stderr);
+  assert.equal(zipped.stdout, r.stdout);
+  assert.equal(recur(['eval', run, '--data', gz, '--json']).stdout, recur(['eval', run, '--data', data, '--json']).stdout);
+  const truncated = join(dir, 'truncated.jsonl.gz');
+  writeFileSync(truncated, gzipSync(readFileSync(data)).subarray(0, 500));
+  assert.match(recur(['detect', run, truncated]).stderr, /truncated\.jsonl\.gz: starts as a gzip file but cannot be decompressed .*is it truncated\?/);
+  assert.match(recur(['eval', run, '--data', truncated]).stderr, /truncated\.jsonl\.gz: starts as a gzip file but cannot be decompressed .*is it truncated\?/);
 });
 
 test('recur detect: clear errors for binary input, raw lines without --session, a missing file, conflicting thresholds', () => {

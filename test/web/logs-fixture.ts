@@ -2,10 +2,11 @@
 // on the first 200 normal and 20 anomalous HDFS sessions (data/logs, loghub's notice beside
 // it), and what `recur detect --json --all` says about the same sessions.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recur, repoRoot } from '../helpers/cli.js';
+import { recur } from '../helpers/cli.js';
+import { readHdfsSessions } from '../data/logs/loghub.js';
 
 export interface CliDetection {
   session: string;
@@ -28,7 +29,7 @@ export interface LogsFixture {
 /** Trains the checkpoint (about 2 s) under a fresh temporary directory. */
 export function makeLogsFixture(): LogsFixture {
   const dir = mkdtempSync(join(tmpdir(), 'recur-logs-viz-'));
-  const all = readFileSync(join(repoRoot, 'data/logs/hdfs_sessions_train.jsonl'), 'utf8').trim().split('\n');
+  const all = readHdfsSessions().trim().split('\n');
   const isAnomaly = (l: string) => (JSON.parse(l) as { label?: string }).label === 'anomaly';
   const lines = [...all.filter((l) => !isAnomaly(l)).slice(0, 200), ...all.filter(isAnomaly).slice(0, 20)];
   const sessionsFile = join(dir, 'hdfs-small.jsonl');

@@ -2,14 +2,13 @@
 // of loghub's 2k samples, and the HDFS session baselines beside their separable ceiling.
 // Levels are the measured ones (scripts/logs-quality.ts) less half a line in a thousand.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runBaselines } from '../../../src/data/logs/anomaly/hdfs-benchmark.js';
 import { separableCeiling } from '../../../src/data/logs/anomaly/evaluate.js';
 import { detectFormat } from '../../../src/data/logs/detect-format.js';
 import { groupingAccuracy } from '../../../src/data/logs/grouping-accuracy.js';
 import { parseSessionsJsonl } from '../../../src/data/logs/sessions.js';
-import { HDFS_SESSIONS, loadLines, SYSTEMS, systemAccuracy } from './loghub.js';
+import { readHdfsSessions, loadLines, SYSTEMS, systemAccuracy } from './loghub.js';
 
 const MEASURED: Record<string, number> = {
   HDFS: 0.9975, Hadoop: 0.9945, Spark: 0.903, Zookeeper: 0.9885, HPC: 0.9055, Windows: 1, Linux: 0.8775, Android: 0.9295,
@@ -33,7 +32,7 @@ test('format detection finds the loghub format of every system from its lines; g
 });
 
 test('HDFS sessions: 133 of 256 anomalies share a normal sequence; baselines at their measured scores, under the ceiling', () => {
-  const sessions = parseSessionsJsonl(readFileSync(HDFS_SESSIONS, 'utf8'), 'hdfs_sessions_train.jsonl');
+  const sessions = parseSessionsJsonl(readHdfsSessions(), 'hdfs_sessions_train.jsonl');
   assert.equal(sessions.length, 6352);
   const all = separableCeiling(sessions.map((s) => [s.events, s.label === 'anomaly'] as const));
   assert.equal(all.anomalies, 256);

@@ -2,13 +2,17 @@
 // measures grouping accuracy; shared by the tests and scripts/logs-quality.ts.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { LOGHUB_FORMATS } from '../../../src/data/logs/format.js';
 import { groupingAccuracy } from '../../../src/data/logs/grouping-accuracy.js';
 import { decodeLog, splitLogLines } from '../../../src/data/logs/lines.js';
 import { parseLogLines, type ParseLogOptions } from '../../../src/data/logs/parse-log.js';
 
 export const LOGHUB_DIR = fileURLToPath(new URL('../../../data/logs/loghub_2k/', import.meta.url));
-export const HDFS_SESSIONS = fileURLToPath(new URL('../../../data/logs/hdfs_sessions_train.jsonl', import.meta.url));
+export const HDFS_SESSIONS = fileURLToPath(new URL('../../../data/logs/hdfs_sessions_train.jsonl.gz', import.meta.url));
+
+/** The HDFS sessions' JSON Lines text (the file is kept gzipped). */
+export const readHdfsSessions = (): string => gunzipSync(readFileSync(HDFS_SESSIONS)).toString('utf8');
 
 /** The 12 systems of the copy, in the order of the table. */
 export const SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'HPC', 'Windows', 'Linux', 'Android', 'HealthApp', 'Apache', 'Proxifier', 'OpenStack'] as const;
