@@ -1,6 +1,7 @@
 // Run by saved-gc.test.ts under `node --expose-gc`: drops graphs without a backward and
 // reports what the garbage collector let go of. Prints one JSON line.
 import { setBackend } from '../../src/kernels/backend.js';
+import { jsBackend } from '../../src/kernels/js/index.js';
 import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
 import { lstm } from '../../src/nn/layers/factories.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -34,4 +35,30 @@ const kernel = single.prepareStep({ mode: 'lstm', batch: 1, inputSize: 4, hidden
 })();
 await settle();
 const stepSavesAlive = refs.filter((r) => r.deref() !== undefined).length;
-console.log(JSON.stringify({ liveWhileHeld, liveAfterDrop, stepSavesAlive, storeAfterSteps: single.saved.size }));
+// A save that borrowed the pack cache's copy of its weights (pack-cache.ts) outlives the
+// weight arrays: collecting them frees the cache blocks, which first copies the bits into
+// the save, so its backward still gives the gradients of the weights it ran with.
+const G = 4 * 16;
+const fill = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * s) * 0.3);
+const base = {
+  mode: 'lstm' as const, dims: { T: 3, B: 2, I: 4, H: 16, P: 16 }, x: fill(3 * 2 * 4, 0.7), h0: fill(2 * 16, 0.3), c0: fill(2 * 16, 0.5),
+  lengths: null, reverse: false, saveForBackward: true, trace: false,
+};
+const kept = { wIh: fill(G * 4, 1.1), wHh: fill(G * 16, 1.3), bIh: fill(G, 1.7), bHh: fill(G, 1.9), wHr: null };
+const backwardOf = (result: ReturnType<typeof single.sequenceForward>) =>
+  single.sequenceBackward({ forward: { ...base, weights: kept }, result, dy: fill(3 * 2 * 16, 0.9), dhN: null, dcN: null, stepGrads: false });
+let borrowedWhileAlive = -1;
+const borrowing = (() => {
+  const weights = { wIh: kept.wIh.slice(), wHh: kept.wHh.slice(), bIh: kept.bIh.slice(), bHh: kept.bHh.slice(), wHr: null };
+  backwardOf(single.sequenceForward({ ...base, weights }));
+  const r = single.sequenceForward({ ...base, weights });
+  borrowedWhileAlive = single.saved.borrowedParts;
+  return r;
+})();
+await settle();
+const borrowedAfterCollect = single.saved.borrowedParts;
+const got = backwardOf(borrowing);
+const want = jsBackend.sequenceBackward({ forward: { ...base, weights: kept }, result: jsBackend.sequenceForward({ ...base, weights: kept }), dy: fill(3 * 2 * 16, 0.9), dhN: null, dcN: null, stepGrads: false });
+const gradError = Math.max(...(['dWHh', 'dWIh', 'dx'] as const).map((k) => Math.max(...got[k]!.map((v, i) => Math.abs(v - want[k]![i]!)))));
+
+console.log(JSON.stringify({ liveWhileHeld, liveAfterDrop, stepSavesAlive, storeAfterSteps: single.saved.size, borrowedWhileAlive, borrowedAfterCollect, gradError }));

@@ -15,4 +15,7 @@ test('dropped graphs free their saved state once collected', () => {
   assert.equal(got['liveAfterDrop'], 0, 'all five freed once their graphs were collected');
   assert.equal(got['stepSavesAlive'], 0, 'no step save outlives its last reference');
   assert.equal(got['storeAfterSteps'], 0, 'steps keep nothing in the kernel store');
+  assert.equal(got['borrowedWhileAlive'], 2, 'the second pass borrowed W_ih and W_hh from the pack cache');
+  assert.equal(got['borrowedAfterCollect'], 0, 'collecting the weight arrays evacuated the borrowed bits into the save');
+  assert.ok(got['gradError']! < 1e-5, `gradients of the weights the pass ran with (max error ${got['gradError']})`);
 });

@@ -18,6 +18,8 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
   const { mode, weights: w, reverse } = fa;
   const { T, B, I, H, P } = fa.dims;
   const saved = args.result.saved;
+  // Before the lookup: the blocks it lends this call must not be evicted by the call's own keeps.
+  cache?.beginCall();
   // Resident parts are read where the forward wrote them; moved-out and held ones are copied in.
   let found: ({ layout: SavedLayout } | { arrays: SavedArrays }) & { gens: WeightGens | null };
   if (isHeldSave(saved)) {
@@ -36,7 +38,6 @@ export function wasmBackward(k: KernelExports, arena: Arena, store: SavedStore, 
 
   // W_hh and W_ih as backward's operands, kept while the saved bits' generation is cached.
   const gens = cache ? found.gens : null;
-  cache?.beginCall();
   const whhT = gens ? cache!.derived(w.wHh, gens.wHh, P, 1, G, P) : null;
   const wihB = gens ? cache!.derived(w.wIh, gens.wIh, I, 1, G, I) : null;
 

@@ -53,6 +53,11 @@ export function wasmForward(
   const cIh = cache?.reserve(w.wIh, 1, I, I, G) ?? null;
   const cHh = cache?.reserve(w.wHh, 1, P, P, G) ?? null;
   const cHr = proj && cache ? cache.reserve(w.wHr!, 1, H, H, P) : null;
+  // Compared where they are (Node): unchanged weights are not copied in at all, and a save
+  // borrows the kept bits (pack-cache.ts) instead of copying them.
+  const sameIh = cIh !== null && cache!.matches(cIh, w.wIh);
+  const sameHh = cHh !== null && cache!.matches(cHh, w.wHh);
+  const knownDifferent = cache?.comparesInPlace ?? false;
 
   arena.begin();
   const pX = at ? at.x : arena.take(TB * I);
@@ -95,8 +100,8 @@ export function wasmForward(
     k.maskRows(pX, T, B, I, pInMask, pX);
   }
   if (hidMask) mem.set(hidMask.subarray(0, B * P), f(pHidMask));
-  mem.set(w.wIh, f(pWih));
-  mem.set(w.wHh, f(pWhh));
+  if (!sameIh) mem.set(w.wIh, f(pWih));
+  if (!sameHh) mem.set(w.wHh, f(pWhh));
   if (bias) mem.set(bias, f(pBias));
   if (bhh) mem.set(bhh, f(pBhh));
   if (proj) mem.set(w.wHr!, f(pWhr));
@@ -110,17 +115,23 @@ export function wasmForward(
 
   // Packing is O(weights), against O(T * B * weights) for the pass, but at batch 1 packing
   // W_hh costs as much as many steps: the cache skips it when the weights are unchanged.
-  const packed = (e: PackEntry | null, src: number, ks: number, ns: number, K: number, N: number, dst: number): number => {
-    if (e) return cache!.refresh(k, e, src);
+  // `same`: what `matches` said (null: not asked); a no from an in-place compare means changed.
+  const packed = (e: PackEntry | null, same: boolean | null, src: number, ks: number, ns: number, K: number, N: number, dst: number): number => {
+    if (same) return e!.packed;
+    if (e) return cache!.refresh(k, e, src, same === false && knownDifferent);
     k.pack(src, ks, ns, K, N, dst);
     return dst;
   };
-  const wihP = packed(cIh, pWih, 1, I, I, G, pWihP);
-  const whhP = packed(cHh, pWhh, 1, P, P, G, pWhhP);
-  // The saved weight copies are the bits of these generations: backward's panels of them
-  // are reused while the cache still holds them.
-  if (kept && cIh && cHh) kept.entry.gens = { wIh: cIh.block.gen, wHh: cHh.block.gen };
-  const whrP = proj ? packed(cHr, pWhr, 1, H, H, P, pWhrP) : 0;
+  const wihP = packed(cIh, sameIh, pWih, 1, I, I, G, pWihP);
+  const whhP = packed(cHh, sameHh, pWhh, 1, P, P, G, pWhhP);
+  // The saved weights are the bits of these generations: backward's panels of them are
+  // reused while the cache still holds them. Weights not copied in are borrowed.
+  if (kept && cIh && cHh) {
+    kept.entry.gens = { wIh: cIh.block.gen, wHh: cHh.block.gen };
+    if (sameIh) store.borrow(kept.handle, 'wIh', cache!, cIh.block);
+    if (sameHh) store.borrow(kept.handle, 'wHh', cache!, cHh.block);
+  }
+  const whrP = proj ? packed(cHr, null, pWhr, 1, H, H, P, pWhrP) : 0;
   callForward(k, {
     mode, T, B, H, P, xg: pXg, input: { x: pX, I, wihPacked: wihP, bias: pBias }, whhPacked: whhP, bhh: pBhh, whrPacked: whrP,
     hs: pHs, cs: pCs, gates: pGates, hn: pHn, m: pM, save,

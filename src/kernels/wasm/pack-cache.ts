@@ -14,6 +14,12 @@ import type { KernelExports } from './module.js';
  * collected, and the least recently used go past a budget (never one taken in the current
  * call). The single-thread kernels keep whole panels (`reserve`/`refresh`); passes split by
  * hidden units keep every thread's slices in one block (`keep`, threads/unit-split.ts).
+ *
+ * In Node the weights are compared where they are (`matches`, memcmp through Buffer), so an
+ * unchanged array is not copied in at all: at batch 1 the copy and the compare in kernel
+ * memory took 60 of a forward pass's 120 us. A pass saved for backward then borrows the
+ * kept bits instead of copying them (`pin`): before the block's bits are overwritten or
+ * freed, each pin's `evacuate` copies them to where the save reserved room for them.
  */
 export interface KeptBlock {
   readonly ptr: Ptr;
@@ -29,6 +35,29 @@ export interface KeptBlock {
    * they are still the same without comparing them again.
    */
   gen: number;
+  /** Saves that read this block's raw bits (`pin`): each is evacuated before they change. */
+  pins: Set<Pin> | null;
+}
+
+/** A borrower of a block's raw bits: `evacuate` copies them out while they are still there. */
+export interface Pin {
+  evacuate(): void;
+}
+
+/** Whether two float arrays hold the same bits, without copying either (null: not here). */
+type BitsEqual = (a: Float32Array, b: Float32Array) => boolean;
+
+interface NodeBuffer {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): { equals(other: unknown): boolean };
+}
+
+/** Node's Buffer.equals (memcmp); null in browsers, where the weights are copied and compared in SIMD. */
+function nodeBitsEqual(): BitsEqual | null {
+  const buffer = (globalThis as { Buffer?: NodeBuffer; process?: { versions?: { node?: string } } }).process?.versions?.node
+    ? (globalThis as { Buffer?: NodeBuffer }).Buffer
+    : undefined;
+  if (!buffer) return null;
+  return (a, b) => buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** Whole panels of one weight array: the raw bits (at block.ptr), then the packed K x N operand. */
@@ -66,6 +95,8 @@ export class PackCache {
   constructor(
     private readonly arena: Arena,
     private readonly budget = PACK_BUDGET,
+    /** How `matches` compares (null: it never matches, and callers copy the weights in). */
+    private readonly bitsEqual: BitsEqual | null = nodeBitsEqual(),
   ) {}
 
   /** Starts a call: blocks kept from now on are not evicted until the next call. */
@@ -91,7 +122,7 @@ export class PackCache {
     }
     if (at >= 0) list.splice(at, 1);
     this.evictFor(bytes);
-    const block: KeptBlock = { ptr: this.arena.keep(bytes), bytes, valid: false, freed: false, lastUsed: this.epoch, gen: 0 };
+    const block: KeptBlock = { ptr: this.arena.keep(bytes), bytes, valid: false, freed: false, lastUsed: this.epoch, gen: 0, pins: null };
     this.live.add(block);
     this.bytes += bytes;
     list.push({ layout, block });
@@ -109,18 +140,64 @@ export class PackCache {
    * The packed panels of the weights now at `src` (copied in by the caller): reused when
    * their bits match the kept ones, else packed again.
    */
-  refresh(k: KernelExports, e: PackEntry, src: Ptr): Ptr {
+  refresh(k: KernelExports, e: PackEntry, src: Ptr, differs = false): Ptr {
     const floats = e.K * e.N;
-    if (e.block.valid && k.sameBits(src, e.block.ptr, floats) === 1) {
+    if (!differs && e.block.valid && k.sameBits(src, e.block.ptr, floats) === 1) {
       this.hits++;
       return e.packed;
     }
     this.misses++;
+    this.evacuate(e.block);
     k.pack(src, e.ks, e.ns, e.K, e.N, e.packed);
     this.arena.f32().copyWithin(e.block.ptr >> 2, src >> 2, (src >> 2) + floats);
     e.block.valid = true;
     e.block.gen = ++this.gens;
     return e.packed;
+  }
+
+  /**
+   * Whether `weights` hold the bits `e` was packed from, compared in place (no copy into
+   * kernel memory): then `e.packed` is ready. False when they differ, when nothing is
+   * packed yet, or where no in-place compare exists (browsers): copy them in and `refresh`.
+   */
+  matches(e: PackEntry, weights: Float32Array): boolean {
+    if (!this.bitsEqual || !e.block.valid) return false;
+    const floats = e.K * e.N;
+    if (weights.length !== floats) return false;
+    const kept = new Float32Array(this.arena.f32().buffer, e.block.ptr, floats);
+    if (!this.bitsEqual(weights, kept)) return false;
+    this.hits++;
+    return true;
+  }
+
+  /** Whether `matches` can ever answer true here (an in-place compare exists). */
+  get comparesInPlace(): boolean {
+    return this.bitsEqual !== null;
+  }
+
+  /**
+   * Lends the raw bits of `block` (at block.ptr) to `pin` until `unpin`: before they are
+   * overwritten or freed, `pin.evacuate()` runs (and the pin is dropped).
+   */
+  pin(block: KeptBlock, pin: Pin): void {
+    (block.pins ??= new Set()).add(pin);
+  }
+
+  unpin(block: KeptBlock, pin: Pin): void {
+    block.pins?.delete(pin);
+  }
+
+  /** Marks `block` used by the current call, so no `keep` of this call evicts it. */
+  touch(block: KeptBlock): void {
+    block.lastUsed = this.epoch;
+  }
+
+  /** Runs and drops the pins of `block`: its raw bits are about to change or go. */
+  private evacuate(block: KeptBlock): void {
+    if (!block.pins?.size) return;
+    const pins = [...block.pins];
+    block.pins.clear();
+    for (const p of pins) p.evacuate();
   }
 
   /**
@@ -145,6 +222,7 @@ export class PackCache {
 
   private free(b: KeptBlock): void {
     if (b.freed) return;
+    this.evacuate(b);
     b.freed = true;
     b.valid = false;
     this.live.delete(b);

@@ -1,5 +1,6 @@
 import { RecurError } from '../../errors.js';
 import type { Arena } from './arena.js';
+import type { KeptBlock, PackCache, Pin } from './pack-cache.js';
 
 /**
  * What a backward pass reads, as JS arrays: the form a save takes once it has been moved
@@ -62,6 +63,15 @@ interface Entry {
   /** The parts moved out to JS arrays (evicted), or null while resident. */
   arrays: SavedArrays | null;
   gens: WeightGens | null;
+  /** Weight parts read from a pack-cache block's raw bits instead of this block (see `borrow`). */
+  borrowed: Borrowed[];
+}
+
+/** A weight part whose bits sit in `block` (at block.ptr) until evacuated into the entry. */
+interface Borrowed extends Pin {
+  readonly key: 'wIh' | 'wHh';
+  readonly block: KeptBlock;
+  readonly cache: PackCache;
 }
 
 /** The pack-cache generations of the saved W_ih and W_hh bits (see PackCache.derived). */
@@ -109,12 +119,50 @@ export class SavedStore {
     const layout = {} as Record<SavedKey, number>;
     for (const k of KEYS) layout[k] = offsets[k]! >= 0 ? ptr + offsets[k]! : 0;
     const id = this.nextId++;
-    const entry: Entry = { ptr, bytes: total, layout, sizes, arrays: null, gens: null };
+    const entry: Entry = { ptr, bytes: total, layout, sizes, arrays: null, gens: null, borrowed: [] };
     this.entries.set(id, entry);
     this.residentBytes += total;
     const handle: SavedHandle = { savedId: id };
     if (track) this.registry.register(handle, id);
     return { handle, layout, entry };
+  }
+
+  /**
+   * Lets the save of `handle` read its `key` weights from the raw bits of `block` (which
+   * hold exactly the weights the pass ran with) instead of a copy of its own: the cache
+   * evacuates them into the room the entry reserved before those bits change or go.
+   */
+  borrow(handle: SavedHandle, key: 'wIh' | 'wHh', cache: PackCache, block: KeptBlock): void {
+    const e = this.entries.get(handle.savedId);
+    if (!e || e.arrays) throw new RecurError('E_STATE', 'saved store: borrow on an entry that is not resident');
+    const b: Borrowed = { key, block, cache, evacuate: () => this.evacuate(e, b) };
+    e.borrowed.push(b);
+    cache.pin(block, b);
+  }
+
+  /** Copies a borrowed part's bits into the entry (its block or, moved out, its arrays) and returns them. */
+  private evacuate(e: Entry, b: Borrowed): void {
+    const at = e.borrowed.indexOf(b);
+    if (at < 0) return;
+    e.borrowed.splice(at, 1);
+    b.cache.unpin(b.block, b);
+    if (e.arrays) return; // moved out: the arrays were filled from the block then
+    const f32 = this.arena.f32();
+    f32.copyWithin(e.layout[b.key] >> 2, b.block.ptr >> 2, (b.block.ptr >> 2) + e.sizes[b.key]);
+  }
+
+  /** The layout with borrowed parts pointing at the blocks that hold them. */
+  private current(e: Entry): SavedLayout {
+    if (!e.borrowed.length) return e.layout;
+    const at = { ...e.layout };
+    for (const b of e.borrowed) at[b.key] = b.block.ptr;
+    return at;
+  }
+
+  /** Drops an entry's borrows (it is freed or moved out). */
+  private returnBorrowed(e: Entry): void {
+    for (const b of e.borrowed) b.cache.unpin(b.block, b);
+    e.borrowed = [];
   }
 
   /**
@@ -124,7 +172,10 @@ export class SavedStore {
   lookup(handle: SavedHandle): ({ layout: SavedLayout } | { arrays: SavedArrays }) & { gens: WeightGens | null } {
     const e = this.entries.get(handle.savedId);
     if (!e) throw freedError();
-    return e.arrays ? { arrays: e.arrays, gens: e.gens } : { layout: e.layout, gens: e.gens };
+    if (e.arrays) return { arrays: e.arrays, gens: e.gens };
+    // The blocks lent to this call must stay put until it ends.
+    for (const b of e.borrowed) b.cache.touch(b.block);
+    return { layout: this.current(e), gens: e.gens };
   }
 
   /** Frees an entry (no-op when already freed). */
@@ -132,6 +183,7 @@ export class SavedStore {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
+    this.returnBorrowed(e);
     if (!e.arrays) {
       this.arena.release(e.ptr, e.bytes);
       this.residentBytes -= e.bytes;
@@ -141,6 +193,13 @@ export class SavedStore {
   /** Entries alive (resident or moved out), for tests. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Weight parts read from pack-cache blocks rather than copies of their own (tests read it). */
+  get borrowedParts(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.borrowed.length;
+    return n;
   }
 
   /** Bytes of kernel memory held by resident entries. */
@@ -155,7 +214,8 @@ export class SavedStore {
     for (const e of this.entries.values()) {
       if (this.residentBytes + bytes <= this.budget) break;
       if (e.arrays) continue;
-      const part = (k: SavedKey): Float32Array | null => (e.layout[k] ? view.slice(e.layout[k] >> 2, (e.layout[k] >> 2) + e.sizes[k]) : null);
+      const at = this.current(e);
+      const part = (k: SavedKey): Float32Array | null => (at[k] ? view.slice(at[k] >> 2, (at[k] >> 2) + e.sizes[k]) : null);
       e.arrays = {
         hs: part('hs')!,
         cs: part('cs'),
@@ -167,6 +227,7 @@ export class SavedStore {
         wHh: part('wHh') ?? new Float32Array(0),
         wHr: part('wHr'),
       };
+      this.returnBorrowed(e);
       this.arena.release(e.ptr, e.bytes);
       this.residentBytes -= e.bytes;
     }
