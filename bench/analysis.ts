@@ -50,7 +50,11 @@ export function peerBest(all: Measurement[], peer: string, id: WorkloadId, varia
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + ' ms';
 const x = (r: number): string => `${r.toFixed(2)}×`;
 
-export function evaluateTargets(all: Measurement[], flopsOf: (id: WorkloadId) => number, recurHas2Threads: boolean): TargetResult[] {
+/**
+ * Every target of the issues, as ratios of figures from this run. `ceilingOneThread`: the
+ * one-thread 128-bit WASM peak measured in the same run (GFLOP/s), for W2's share of it.
+ */
+export function evaluateTargets(all: Measurement[], flopsOf: (id: WorkloadId) => number, recurHas2Threads: boolean, ceilingOneThread: number | null = null): TargetResult[] {
   const out: TargetResult[] = [];
   const missing = (workload: WorkloadId, target: string, what: string): void => {
     out.push({ workload, target, measured: `no figure for ${what}`, verdict: 'n/a' });
@@ -74,6 +78,15 @@ export function evaluateTargets(all: Measurement[], flopsOf: (id: WorkloadId) =>
       const g = flopsOf('W2') / (r.ms * 1e6);
       out.push({ workload: 'W2', target, measured: `${systemLabel(r)} ${g.toFixed(1)} GFLOP/s`, verdict: g >= 38 ? 'pass' : 'miss' });
     } else missing('W2', target, 'recur');
+  }
+  {
+    const r = recurBest(all, 'W2', 1);
+    const target = 'W2 on one thread ≥ 80% of the 128-bit WASM ceiling measured in the same run';
+    if (r && ceilingOneThread) {
+      const g = flopsOf('W2') / (r.ms * 1e6);
+      const share = g / ceilingOneThread;
+      out.push({ workload: 'W2', target, measured: `${systemLabel(r)} ${g.toFixed(1)} of ${ceilingOneThread.toFixed(1)} GFLOP/s: ${(100 * share).toFixed(0)}%`, verdict: share >= 0.8 ? 'pass' : 'miss' });
+    } else missing('W2', target, r ? 'the ceiling' : 'recur');
   }
   for (const id of ['W2', 'W4', 'W5', 'W6'] as const) {
     const { m: r, label } = recur2(id);
@@ -112,12 +125,23 @@ export function evaluateTargets(all: Measurement[], flopsOf: (id: WorkloadId) =>
     if (r && p) out.push({ workload: 'W3', target, measured: `${label} ${fmt(r.ms)} vs ${systemLabel(p)} ${fmt(p.ms)}: ${x(r.ms / p.ms)} its time`, verdict: r.ms <= 1.1 * p.ms ? 'pass' : 'miss' });
     else out.push({ workload: 'W3', target, measured: torch?.status === 'not installed' ? 'PyTorch not installed' : torch?.status === 'skipped' ? `PyTorch refused: ${torch.note ?? ''}` : 'no figure', verdict: 'n/a' });
   }
-  // Reported beside PyTorch, no target: the per-call cost of small differentiable calls (issue #25),
-  // on recur's default backend (WASM); the per-system tables have the others.
-  for (const id of ['W7', 'W8'] as const) {
-    const r = peerBest(all, 'recur', id, 'wasm', 1);
-    const p = peerBest(all, 'pytorch', id, '', 1);
-    if (r && p) out.push({ workload: id, target: `${id} beside PyTorch, one thread each (reported, no target)`, measured: `${systemLabel(r)} ${fmt(r.ms)} vs ${systemLabel(p)} ${fmt(p.ms)}: ${x(r.ms / p.ms)} its time`, verdict: 'n/a' });
+  // Small differentiable calls (issue #25), on recur's default backend (WASM), one thread:
+  // W7 no slower than PyTorch's; W8 (steps with gradients) at most 3x the same loop under noGrad.
+  {
+    const r = peerBest(all, 'recur', 'W7', 'wasm', 1);
+    const p = peerBest(all, 'pytorch', 'W7', '', 1);
+    const target = "W7 no slower than PyTorch's, one thread each";
+    if (r && p) out.push({ workload: 'W7', target, measured: `${systemLabel(r)} ${fmt(r.ms)} vs ${systemLabel(p)} ${fmt(p.ms)}: ${x(r.ms / p.ms)} its time`, verdict: r.ms <= p.ms ? 'pass' : 'miss' });
+    else missing('W7', target, r ? 'PyTorch' : 'recur');
+  }
+  {
+    const r = peerBest(all, 'recur', 'W8', 'wasm', 1);
+    const n = peerBest(all, 'recur', 'W8', 'wasm noGrad', 1);
+    const p = peerBest(all, 'pytorch', 'W8', '', 1);
+    const target = 'W8 (100 steps with gradients) ≤ 3× the same loop under noGrad';
+    const torch = p ? `; ${systemLabel(p)} ${fmt(p.ms)}` : '';
+    if (r && n) out.push({ workload: 'W8', target, measured: `${systemLabel(r)} ${fmt(r.ms)} vs ${systemLabel(n)} ${fmt(n.ms)}: ${x(r.ms / n.ms)}${torch}`, verdict: r.ms <= 3 * n.ms ? 'pass' : 'miss' });
+    else missing('W8', target, 'recur');
   }
   const order = ['W1', 'W1s', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8'];
   return out.sort((a, b) => order.indexOf(a.workload) - order.indexOf(b.workload));

@@ -206,7 +206,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     flopFormula: FLOP_FORMULA,
     workloads: selected.map((w) => ({ ...w, flops: flops(w) })),
     measurements,
-    targets: evaluateTargets(measurements, flopsOf, recurHas2Threads),
+    targets: evaluateTargets(measurements, flopsOf, recurHas2Threads, ceiling?.fusedOneThread ?? ceiling?.plainOneThread ?? null),
     agreement: agreement(measurements),
     jobs: records,
     settings: { budgetMs: config.budgetMs, recurThreads: recurHas2Threads ? [1, 2] : [1], rounds },

@@ -114,13 +114,26 @@ describe('W7 and W8: small differentiable calls', () => {
     assert.ok(w7ref.status === 'ok' && w7ref.variant === 'wasm noGrad' && w7ref.note!.includes('forward only'));
   });
 
-  it('keeps the noGrad references out of recur-best figures and reports W7/W8 beside PyTorch without a target', () => {
+  it("keeps the noGrad references out of recur-best figures and judges W7 against PyTorch, W8 against its noGrad loop, W2 against the ceiling", () => {
     const m = (peer: string, variant: string, workload: WorkloadId, ms: number): Measurement => ({ peer, variant, threads: 1, workload, status: 'ok', ms, samples: [ms] });
-    const all = [m('recur', 'wasm', 'W7', 2.5), m('recur', 'wasm noGrad', 'W7', 0.2), m('recur', 'js', 'W7', 2.4), m('pytorch', '', 'W7', 0.65), m('pytorch', 'no_grad', 'W7', 0.06)];
+    const all = [
+      m('recur', 'wasm', 'W7', 2.5), m('recur', 'wasm noGrad', 'W7', 0.2), m('recur', 'js', 'W7', 2.4), m('pytorch', '', 'W7', 0.65), m('pytorch', 'no_grad', 'W7', 0.06),
+      m('recur', 'wasm', 'W8', 3.1), m('recur', 'wasm noGrad', 'W8', 1.0), m('pytorch', '', 'W8', 7),
+      m('recur', 'wasm', 'W2', 100),
+    ];
     assert.equal(recurBest(all, 'W7')!.ms, 2.4, 'the fastest backend, never a noGrad reference');
-    const t = evaluateTargets(all, () => 1, false).find((x) => x.workload === 'W7')!;
-    assert.equal(t.verdict, 'n/a');
-    assert.ok(t.measured.includes('recur wasm 1T 2.50 ms vs pytorch 1T 0.65 ms: 3.85× its time'), t.measured);
+    const targets = evaluateTargets(all, (id) => (id === 'W2' ? 4.5e9 : 1), false, 50);
+    const w7 = targets.find((x) => x.workload === 'W7')!;
+    assert.equal(w7.verdict, 'miss');
+    assert.ok(w7.measured.includes('recur wasm 1T 2.50 ms vs pytorch 1T 0.65 ms: 3.85× its time'), w7.measured);
+    const w8 = targets.find((x) => x.workload === 'W8')!;
+    assert.equal(w8.verdict, 'miss', '3.1 ms is over 3x the 1.0 ms noGrad loop');
+    assert.ok(w8.measured.includes('recur wasm 1T 3.10 ms vs recur wasm noGrad 1T 1.00 ms: 3.10×; pytorch 1T 7.00 ms'), w8.measured);
+    const share = targets.find((x) => x.target.startsWith('W2 on one thread ≥ 80%'))!;
+    assert.equal(share.verdict, 'pass', '45 of 50 GFLOP/s is 90%');
+    assert.ok(share.measured.includes('45.0 of 50.0 GFLOP/s: 90%'), share.measured);
+    const faster = evaluateTargets([m('recur', 'wasm', 'W7', 0.3), m('pytorch', '', 'W7', 0.31)], () => 1, false).find((x) => x.workload === 'W7')!;
+    assert.equal(faster.verdict, 'pass');
   });
 });
 
