@@ -9,7 +9,9 @@ import type { SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, 
 import { Arena } from '../../src/kernels/wasm/arena.js';
 import { loadKernelsSync } from '../../src/kernels/wasm/module.js';
 import { PackCache } from '../../src/kernels/wasm/pack-cache.js';
-import { SavedStore } from '../../src/kernels/wasm/saved.js';
+import { SavedStore, type SavedHandle } from '../../src/kernels/wasm/saved.js';
+import { wasmBackward } from '../../src/kernels/wasm/backward.js';
+import { wasmForward } from '../../src/kernels/wasm/forward.js';
 import { singleThreadBackend } from '../../src/kernels/wasm/single.js';
 import { assertClose, GRAD_KEYS, makeArgs, type CaseSpec } from './helpers.js';
 
@@ -30,12 +32,25 @@ const copyWeights = (w: SequenceWeights): SequenceWeights => ({
   wIh: w.wIh.slice(), wHh: w.wHh.slice(), bIh: w.bIh?.slice() ?? null, bHh: w.bHh?.slice() ?? null, wHr: w.wHr?.slice() ?? null,
 });
 
+/**
+ * A save of other weights of the same shape, backpropagated: its freed room (where the next
+ * save's own copy of the weights would go) holds wrong bits, so a save that reads its room
+ * instead of what was evacuated into it gets wrong gradients. Then a pass that packs `args`'
+ * weights, so the next save of them borrows.
+ */
+function poisonRoom(wasm: ReturnType<typeof singleThreadBackend> & object, args: SequenceForwardArgs): void {
+  const w = args.weights;
+  const other = { ...args, weights: { ...copyWeights(w), wIh: w.wIh.map((v) => -v), wHh: w.wHh.map((v) => 2 * v) } };
+  wasm.sequenceBackward(backwardArgs(other, wasm.sequenceForward(other)));
+  wasm.sequenceForward({ ...args, saveForBackward: false });
+}
+
 test('a save borrows the kept bits of unchanged weights; an in-place edit and another pass before its backward leave its gradients', () => {
   const wasm = singleThreadBackend()!;
   if (!wasm.packCache!.comparesInPlace) return assert.fail('Node compares weights in place (Buffer.equals)');
   for (const [mode, proj] of [['lstm', 0], ['lstm', 3], ['gru', 0], ['rnn_tanh', 0]] as const) {
     const args = makeArgs(spec(mode, proj), true, false);
-    wasm.sequenceBackward(backwardArgs(args, wasm.sequenceForward(args))); // packs: weights copied in
+    poisonRoom(wasm, args);
     const old = copyWeights(args.weights);
     const first = wasm.sequenceForward(args);
     assert.equal(wasm.saved.borrowedParts, 2, `${mode} P${proj}: W_ih and W_hh borrowed, not copied`);
@@ -60,7 +75,7 @@ test('a save borrows the kept bits of unchanged weights; an in-place edit and an
 test('a save that moves out of kernel memory takes its borrowed bits with it', () => {
   const tight = singleThreadBackend(undefined, { savedBudget: 1 })!;
   const args = makeArgs(spec('lstm'), true, false);
-  tight.sequenceBackward(backwardArgs(args, tight.sequenceForward(args)));
+  poisonRoom(tight, args);
   const old = copyWeights(args.weights);
   const first = tight.sequenceForward(args);
   assert.equal(tight.saved.borrowedParts, 2);
@@ -120,4 +135,76 @@ test('evicting or freeing a pinned cache block first copies its bits into the sa
   store.release(second.handle.savedId);
   store.release(handle.savedId);
   assert.equal(store.borrowedParts, 0);
+});
+
+test("backward's own cache reservations never evict the blocks its lookup lent (a 1-byte pack budget)", () => {
+  for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
+    const inst = loadKernelsSync();
+    const arena = new Arena(inst);
+    const store = new SavedStore(arena);
+    const cache = new PackCache(arena, 1);
+    const args = makeArgs({ ...spec(mode), seed: 3 }, true, false);
+    wasmForward(inst.exports, arena, store, cache, { ...args, saveForBackward: false }, true);
+    const r = wasmForward(inst.exports, arena, store, cache, args, true);
+    assert.equal(store.borrowedParts, 2, `${mode}: borrowed`);
+    const got = wasmBackward(inst.exports, arena, store, cache, backwardArgs(args, r));
+    store.release((r.saved as SavedHandle).savedId);
+    const want = reference(args, args.weights);
+    for (const key of GRAD_KEYS) assertClose(`${mode} ${key}`, got[key], want[key], 1e-5);
+  }
+});
+
+test('where weights cannot be compared in place (browsers), they are copied in, compared in SIMD, never borrowed', () => {
+  const inst = loadKernelsSync();
+  const arena = new Arena(inst);
+  const store = new SavedStore(arena);
+  const cache = new PackCache(arena, undefined, null);
+  assert.equal(cache.comparesInPlace, false);
+  const args = makeArgs(spec('lstm', 3), true, false);
+  const run = () => wasmForward(inst.exports, arena, store, cache, args, true);
+  const back = (r: SequenceForwardResult) => {
+    const g = wasmBackward(inst.exports, arena, store, cache, backwardArgs(args, r));
+    store.release((r.saved as SavedHandle).savedId);
+    return g;
+  };
+  back(run());
+  const { hits, misses } = cache;
+  const old = copyWeights(args.weights);
+  const first = run();
+  assert.equal(store.borrowedParts, 0);
+  assert.equal(cache.misses, misses, 'unchanged weights: nothing repacked');
+  assert.equal(cache.hits - hits, 3, 'W_ih, W_hh, W_hr reused after the in-kernel compare');
+  args.weights.wHh[0]! += 0.5;
+  const second = run();
+  assert.equal(cache.misses - misses, 1, 'the edited W_hh repacked');
+  const gFirst = back(first);
+  const gSecond = back(second);
+  const wantFirst = reference(args, old);
+  const wantSecond = reference(args, args.weights);
+  for (const key of GRAD_KEYS) {
+    assertClose(`first ${key}`, gFirst[key], wantFirst[key], 1e-5);
+    assertClose(`second ${key}`, gSecond[key], wantSecond[key], 1e-5);
+  }
+});
+
+test('one array as both W_ih and W_hh (I == P) is packed once per change, and its saves stay right', () => {
+  const wasm = singleThreadBackend()!;
+  const cache = wasm.packCache!;
+  const args = makeArgs({ ...spec('gru'), I: 8 }, true, false);
+  const tied = { ...args, weights: { ...args.weights, wHh: args.weights.wIh } };
+  wasm.sequenceBackward(backwardArgs(tied, wasm.sequenceForward(tied)));
+  const old = copyWeights(tied.weights);
+  const first = wasm.sequenceForward(tied);
+  tied.weights.wIh[3]! -= 0.5;
+  const misses = cache.misses;
+  const second = wasm.sequenceForward(tied);
+  assert.equal(cache.misses - misses, 1, 'the shared block repacked once');
+  const gFirst = wasm.sequenceBackward(backwardArgs(tied, first));
+  const gSecond = wasm.sequenceBackward(backwardArgs(tied, second));
+  const wantFirst = reference(tied, old);
+  const wantSecond = reference(tied, tied.weights);
+  for (const key of GRAD_KEYS) {
+    assertClose(`first ${key}`, gFirst[key], wantFirst[key], 1e-5);
+    assertClose(`second ${key}`, gSecond[key], wantSecond[key], 1e-5);
+  }
 });

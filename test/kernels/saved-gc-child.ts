@@ -50,7 +50,10 @@ const backwardOf = (result: ReturnType<typeof single.sequenceForward>) =>
 let borrowedWhileAlive = -1;
 const borrowing = (() => {
   const weights = { wIh: kept.wIh.slice(), wHh: kept.wHh.slice(), bIh: kept.bIh.slice(), bHh: kept.bHh.slice(), wHr: null };
-  backwardOf(single.sequenceForward({ ...base, weights }));
+  // A save of other weights first, backpropagated: the room the borrowing save gets holds
+  // wrong bits unless the evacuation really copies into it.
+  backwardOf(single.sequenceForward({ ...base, weights: { ...weights, wIh: weights.wIh.map((v) => -v), wHh: weights.wHh.map((v) => 2 * v) } }));
+  single.sequenceForward({ ...base, weights, saveForBackward: false });
   const r = single.sequenceForward({ ...base, weights });
   borrowedWhileAlive = single.saved.borrowedParts;
   return r;

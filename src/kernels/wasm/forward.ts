@@ -123,7 +123,8 @@ export function wasmForward(
     return dst;
   };
   const wihP = packed(cIh, sameIh, pWih, 1, I, I, G, pWihP);
-  const whhP = packed(cHh, sameHh, pWhh, 1, P, P, G, pWhhP);
+  // One array as both W_ih and W_hh (I == P) shares a block, just refreshed above.
+  const whhP = cHh !== null && cHh.block === cIh?.block ? wihP : packed(cHh, sameHh, pWhh, 1, P, P, G, pWhhP);
   // The saved weights are the bits of these generations: backward's panels of them are
   // reused while the cache still holds them. Weights not copied in are borrowed.
   if (kept && cIh && cHh) {
