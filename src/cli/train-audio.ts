@@ -23,7 +23,7 @@ export interface AudioFlags {
 }
 
 /** Each augmentation's amount when named without one in --augment. */
-const AUGMENT_DEFAULTS = { specaugment: 1, shift: 4, noise: 0.05, stretch: 0.1, warp: 0.1, vtlp: 0.1, floor: 10 } as const;
+const AUGMENT_DEFAULTS = { specaugment: 1, shift: 4, noise: 0.05, stretch: 0.1, warp: 0.1, vtlp: 0.1, floor: 10, speed: 0.1 } as const;
 
 /**
  * Parses --augment: 'none', or a comma-separated list of specaugment, shift[=frames],
@@ -34,11 +34,11 @@ export function parseAugment(value: string): AudioAugment {
   if (value.trim() === 'none') return a;
   for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [name, amount] = part.split('=') as [string, string | undefined];
-    if (!(name in AUGMENT_DEFAULTS)) throw new InvalidArgumentError(`'${name}' is not an augmentation; use none or a list of specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction], vtlp[=fraction], floor[=dB]`);
+    if (!(name in AUGMENT_DEFAULTS)) throw new InvalidArgumentError(`'${name}' is not an augmentation; use none or a list of specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction], vtlp[=fraction], floor[=dB], speed[=fraction]`);
     const key = name as keyof typeof AUGMENT_DEFAULTS;
     const n = amount === undefined ? AUGMENT_DEFAULTS[key] : Number(amount);
-    const ok = key === 'shift' ? Number.isInteger(n) && n >= 0 && n <= 1000 : key === 'specaugment' ? amount === undefined : key === 'floor' ? n >= 0 && n <= 100 : n >= 0 && (key === 'noise' ? n <= 10 : n < 1);
-    if (!ok) throw new InvalidArgumentError(`'${part}': ${key === 'specaugment' ? 'specaugment takes no amount' : key === 'shift' ? 'shift takes a whole number of frames' : key === 'noise' ? 'noise takes a std in [0, 10]' : key === 'floor' ? 'floor takes a signal-to-noise ratio in [0, 100] dB' : `${key} takes a fraction in [0, 1)`}`);
+    const ok = key === 'shift' ? Number.isInteger(n) && n >= 0 && n <= 1000 : key === 'specaugment' ? amount === undefined : key === 'floor' ? n >= 0 && n <= 100 : n >= 0 && (key === 'noise' ? n <= 10 : key === 'speed' ? n < 0.5 : n < 1);
+    if (!ok) throw new InvalidArgumentError(`'${part}': ${key === 'specaugment' ? 'specaugment takes no amount' : key === 'shift' ? 'shift takes a whole number of frames' : key === 'noise' ? 'noise takes a std in [0, 10]' : key === 'floor' ? 'floor takes a signal-to-noise ratio in [0, 100] dB' : key === 'speed' ? 'speed takes a fraction in [0, 0.5)' : `${key} takes a fraction in [0, 1)`}`);
     if (key === 'specaugment') a.specAugment = true;
     else if (key === 'shift') a.timeShift = n;
     else if (key === 'floor') a.noiseFloor = n;
@@ -64,7 +64,7 @@ export function addAudioOptions(cmd: Command): Command {
     .option('--top-db <db>', `audio: raise every log-mel value to at least the recording's peak minus this many dB (0 = off; default ${d.topDb ?? 0})`, parseNumberIn(0, 200))
     .option('--recording-std <floor>', `audio: divide each band by its std over the recording, floored at this value (0 = off; default ${d.recordingStd ?? 0})`, parseNumberIn(0, 100))
     .addOption(new Option('--pooling <kind>', `audio: what the classifier reads: last (the final states) or mean (the top layer's outputs averaged over the frames) (default ${d.pooling ?? 'last'})`).choices(['last', 'mean']))
-    .option('--augment <list>', `audio: training augmentation: none, or specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction] (normalised bands interpolated), vtlp[=fraction] (the mel filterbank warped per clip, Jaitly & Hinton's VTLP), floor[=dB] (white noise at a signal-to-noise ratio drawn in [dB, dB + 30]) (default ${describeAugment(d.augment)})`, parseAugment);
+    .option('--augment <list>', `audio: training augmentation: none, or specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction] (normalised bands interpolated), vtlp[=fraction] (the mel filterbank warped per clip, Jaitly & Hinton's VTLP), floor[=dB] (white noise at a signal-to-noise ratio drawn in [dB, dB + 30]), speed[=fraction] (each clip played at 1 - fraction, 1 or 1 + fraction times its speed, Ko et al.'s speed perturbation) (default ${describeAugment(d.augment)})`, parseAugment);
 }
 
 /** The --augment value that gives `a`. */
@@ -77,6 +77,7 @@ export function describeAugment(a: AudioAugment): string {
     ...(a.warp ? [`warp=${a.warp}`] : []),
     ...(a.vtlp ? [`vtlp=${a.vtlp}`] : []),
     ...(a.noiseFloor ? [`floor=${a.noiseFloor}`] : []),
+    ...(a.speed ? [`speed=${a.speed}`] : []),
   ];
   return parts.length ? parts.join(',') : 'none';
 }
@@ -100,6 +101,7 @@ export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | unde
   if (features === 'mfcc' && augment.warp > 0) throw new OptionError('--augment warp bends the mel axis and applies to --audio-features logmel only');
   if (features === 'mfcc' && (flags.topDb ?? d.topDb)) throw new OptionError('--top-db clamps log-mel bands and applies to --audio-features logmel only');
   if (features === 'mfcc' && (augment.noiseFloor ?? 0) > 0) throw new OptionError('--augment floor adds noise to the power spectrogram and applies to --audio-features logmel only');
+  if ((augment.speed ?? 0) > 0 && ((augment.vtlp ?? 0) > 0 || (augment.noiseFloor ?? 0) > 0)) throw new OptionError('--augment speed cannot be combined with vtlp or floor; use one of them');
   if (features === 'mfcc' && (augment.vtlp ?? 0) > 0) throw new OptionError('--augment vtlp warps the mel filterbank and applies to --audio-features logmel only');
   return {
     ...(flags.labelPattern !== undefined ? { labelPattern: flags.labelPattern } : {}),

@@ -36,6 +36,12 @@ export interface AudioAugment {
    * ratio drawn in [noiseFloor, noiseFloor + 30] dB (log-mel only; 0 or absent: off).
    */
   noiseFloor?: number;
+  /**
+   * Speed perturbation (Ko et al. 2015): each training clip heard at speed 1 - speed, 1 or
+   * 1 + speed (one drawn per clip and batch), from features computed once for each speed
+   * (speedPerturb: tempo, pitch and formants together). 0 or absent: off.
+   */
+  speed?: number;
 }
 
 /** The span of the noise floor's signal-to-noise ratio above its minimum (dB). */

@@ -1,6 +1,6 @@
 import { withEval } from '../nn/with-eval.js';
-import { FormatError } from '../errors.js';
-import { audioFeatures, decodeWav, FeatureNormaliser, withoutDc, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
+import { FormatError, OptionError } from '../errors.js';
+import { audioFeatures, decodeWav, FeatureNormaliser, speedPerturb, withoutDc, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
 import { crossEntropy } from '../nn/losses.js';
 import { accuracy, confusionMatrix } from '../training/metrics.js';
@@ -94,10 +94,14 @@ export function poolingOf(audio: Pick<AudioSpec, 'pooling'>): Pick<ClassifierCon
   return audio.pooling === undefined ? {} : { pooling: audio.pooling };
 }
 
-/** Features of one recording as the spec says (before the normaliser). */
-export function clipFeatures(bytes: Uint8Array, audio: AudioSpec, source: string): Frames {
+/**
+ * Features of one recording as the spec says (before the normaliser); `speed` other than 1:
+ * the recording played that much faster first (speedPerturb, training augmentation only).
+ */
+export function clipFeatures(bytes: Uint8Array, audio: AudioSpec, source: string, speed = 1): Frames {
   const wav = decodeWav(bytes, { source });
-  const features = audioFeatures(audio.removeDc ? withoutDc(wav.samples) : wav.samples, wav.sampleRate, {
+  const samples = audio.removeDc ? withoutDc(wav.samples) : wav.samples;
+  const features = audioFeatures(speed === 1 ? samples : speedPerturb(samples, speed), wav.sampleRate, {
     features: audio.features,
     nMels: audio.nMels,
     nMfcc: audio.nMfcc,
@@ -155,6 +159,22 @@ export function audioReport(actual: number[], predicted: number[], labels: strin
   };
 }
 
+/**
+ * Normalised features of the training clips (positions `train` in `clips`) played at
+ * 1 - speed and 1 + speed, computed on first use (evaluation never needs them), or null
+ * when the spec's augment has no speed perturbation. The options are checked at once. The
+ * normaliser stays the one fitted on the recordings as recorded.
+ */
+function speedCopies(clips: readonly AudioClip[], train: readonly number[], audio: AudioSpec, normaliser: FeatureNormaliser): (() => [Frames[], Frames[]]) | null {
+  const s = audio.augment.speed ?? 0;
+  if (!s) return null;
+  if (!(s > 0 && s < 0.5)) throw new OptionError(`audio augmentation: speed must be in [0, 0.5), got ${s}`);
+  if (audio.augment.vtlp || audio.augment.noiseFloor) throw new OptionError('audio augmentation: speed perturbation cannot be combined with vtlp or floor (both rebuild the training features); use one of them');
+  const copy = (f: number) => train.map((i) => normaliser.apply(clipFeatures(clips[i]!.bytes, audio, clips[i]!.name, f)));
+  let copies: [Frames[], Frames[]] | null = null;
+  return () => (copies ??= [copy(1 - s), copy(1 + s)]);
+}
+
 /** A recording as the task holds it: normalised features and its label's index. */
 interface Item {
   x: Frames;
@@ -184,6 +204,8 @@ export class AudioTask implements Task {
   private readonly test: Item[];
   /** Power spectrograms of the training clips, kept for VTLP and the noise floor only. */
   private readonly trainPower: PowerFrames[] | null;
+  /** Normalised features of the training clips at speeds 1 - speed and 1 + speed (speed perturbation only). */
+  private readonly trainSpeeds: (() => [Frames[], Frames[]]) | null;
   private epoch: { epoch: number; batches: number[][] } | null = null;
 
   /** `encoding` (from a checkpoint) reads as in training instead of fitting on these recordings. */
@@ -206,6 +228,7 @@ export class AudioTask implements Task {
     this.train = items(split.train);
     const { vtlp, noiseFloor } = options.audio.augment;
     this.trainPower = vtlp || noiseFloor ? split.train.map((i) => clipPower(clips[i]!.bytes, options.audio, clips[i]!.name)) : null;
+    this.trainSpeeds = speedCopies(clips, split.train, options.audio, this.normaliser);
     this.val = items(split.val);
     this.test = items(split.test);
     const names = (idx: number[]) => idx.map((i) => clips[i]!.name);
@@ -232,6 +255,11 @@ export class AudioTask implements Task {
     const { audio } = this.options;
     // From the power spectrogram: the VTLP factor, then the noise floor, drawn before the other augmentations.
     const features = (i: number) => {
+      // Speed perturbation: one of the three speeds, drawn first.
+      if (this.trainSpeeds) {
+        const k = rng.int(3);
+        return k === 2 ? this.train[i]!.x : this.trainSpeeds()[k as 0 | 1][i]!;
+      }
       if (!this.trainPower) return this.train[i]!.x;
       const alpha = audio.augment.vtlp ? vtlpAlpha(audio.augment.vtlp, rng) : 1;
       const floor = audio.augment.noiseFloor;

@@ -33,4 +33,5 @@ export { FeatureNormaliser, MIN_STD, type FeatureNormaliserJson } from './normal
 export { audioFeatures, wavFeatures, DEFAULT_AUDIO_RATE, type AudioFeatureOptions } from './pipeline.js';
 export { specAugment, type SpecAugmentOptions } from './spec-augment.js';
 export { normaliseRms, subtractRecordingMean, divideRecordingStd, clampDynamicRange, withoutDc, DEFAULT_RMS_LEVEL } from './level.js';
+export { speedPerturb, speedRatio } from './speed.js';
 export { vtlpWarp, vtlpFilterbank, logMelFromPower, VTLP_BOUNDARY } from './vtlp.js';
