@@ -97,13 +97,18 @@ test('evicting or freeing a pinned cache block first copies its bits into the sa
   const arena = new Arena(inst);
   const cache = new PackCache(arena, 1);
   const store = new SavedStore(arena);
+  // A new call that packs `weights` (6 x 20) into the cache.
+  const packIn = (weights: Float32Array) => {
+    cache.beginCall();
+    const entry = cache.reserve(weights, 1, 6, 6, 20);
+    arena.begin();
+    const src = arena.take(weights.length);
+    arena.commit().set(weights, src >> 2);
+    cache.refresh(inst.exports, entry, src);
+    return entry;
+  };
   const w = Float32Array.from({ length: 6 * 20 }, (_, i) => Math.cos(i));
-  cache.beginCall();
-  const e = cache.reserve(w, 1, 6, 6, 20);
-  arena.begin();
-  const src = arena.take(w.length);
-  arena.commit().set(w, src >> 2);
-  cache.refresh(inst.exports, e, src);
+  const e = packIn(w);
   assert.ok(cache.matches(e, w), 'the kept bits are the weights');
   const sizes = { x: 1, wIh: w.length, wHh: 0, wHr: 0, hs: 1, cs: 0, gates: 0, hn: 0, m: 0 };
   const { handle, layout } = store.keep(sizes, false);
@@ -120,12 +125,7 @@ test('evicting or freeing a pinned cache block first copies its bits into the sa
   assert.deepEqual(arena.f32().slice(layout.wIh >> 2, (layout.wIh >> 2) + w.length), w);
   // A lookup keeps the blocks it lends for the rest of the call.
   const w2 = Float32Array.from(w, (v) => v + 1);
-  cache.beginCall();
-  const e2 = cache.reserve(w2, 1, 6, 6, 20);
-  arena.begin();
-  const src2 = arena.take(w2.length);
-  arena.commit().set(w2, src2 >> 2);
-  cache.refresh(inst.exports, e2, src2);
+  const e2 = packIn(w2);
   const second = store.keep(sizes, false);
   store.borrow(second.handle, 'wIh', cache, e2.block);
   cache.beginCall();
