@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recur } from '../helpers/cli.js';
+import { jsonLines, recur } from '../helpers/cli.js';
 import { decodeWav, logMelSpectrogram, normaliseRms, subtractRecordingMean } from '../../src/data/audio/index.js';
 import { loadOnnx } from '../../src/onnx.js';
 import { decodeModel } from '../../src/io/onnx/proto.js';
@@ -12,7 +12,6 @@ import type { AudioFeatureRecipe } from '../../src/tasks/audio-recipe.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-audio-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-const lines = (s: string) => s.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** 2 speakers x digits 0-2 x recordings 0-4 of the Free Spoken Digit Dataset, flat; a third speaker's apart. */
 const data = join(tmp, 'digits');
@@ -31,7 +30,7 @@ test('audio end to end: train --json on a held-out speaker, predict files, eval 
   const args = ['train', data, '--task', 'audio', '--label-pattern', '^(\\d)_', '--group-pattern', '^\\d_([a-z]+)_', '--hidden', '8', '--layers', '1', '--augment', 'specaugment,warp=0.1'];
   const r = recur([...args, '--epochs', '2', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const events = lines(r.stdout);
+  const events = jsonLines(r.stdout);
   assert.ok(events.some((e) => e.event === 'evaluation'));
   const done = events.find((e) => e.event === 'done')!;
   // Two speakers: one is the test part (15 recordings, 5 of each digit).
@@ -52,7 +51,7 @@ test('audio end to end: train --json on a held-out speaker, predict files, eval 
   const files = [join(newSpeaker, '0_jackson_0.wav'), join(newSpeaker, '2_jackson_3.wav')];
   const p = recur(['predict', out, ...files, '--json']);
   assert.equal(p.status, 0, p.stderr);
-  const preds = lines(p.stdout);
+  const preds = jsonLines(p.stdout);
   assert.deepEqual(preds.map((x) => x.file), files);
   for (const x of preds) {
     const probs = x.probabilities as Record<string, number>;

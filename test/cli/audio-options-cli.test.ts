@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { recur } from '../helpers/cli.js';
+import { jsonLines, recur } from '../helpers/cli.js';
+import { tinyDigits } from '../helpers/audio-digits.js';
 import { loadOnnx } from '../../src/onnx.js';
 import { decodeModel } from '../../src/io/onnx/proto.js';
 import { Tensor } from '../../src/index.js';
@@ -11,14 +11,7 @@ import { clipFeatures, type AudioSpec } from '../../src/tasks/audio.js';
 import { FeatureNormaliser } from '../../src/data/audio/index.js';
 import type { AudioFeatureRecipe } from '../../src/tasks/audio-recipe.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'recur-audio-opts-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-const lines = (s: string) => s.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-
-/** 2 speakers x digits 0-2 x recordings 0-4, flat. */
-const data = join(tmp, 'digits');
-mkdirSync(data);
-for (const d of [0, 1, 2]) for (let i = 0; i < 5; i++) for (const s of ['george', 'theo']) copyFileSync(`data/spoken_digits/${d}_${s}_${i}.wav`, join(data, `${d}_${s}_${i}.wav`));
+const { tmp, data } = tinyDigits('recur-audio-opts-');
 
 test('audio: --pooling mean, --top-db, --recording-std and --augment vtlp,floor are saved, reloaded (eval reproduces the report), shown by info, exported to ONNX', () => {
   const out = join(tmp, 'run');
@@ -26,7 +19,7 @@ test('audio: --pooling mean, --top-db, --recording-std and --augment vtlp,floor 
     '--pooling', 'mean', '--top-db', '40', '--recording-std', '1', '--augment', 'vtlp=0.1,floor=20'];
   const r = recur([...args, '--epochs', '2', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const done = lines(r.stdout).find((e) => e.event === 'done')!;
+  const done = jsonLines(r.stdout).find((e) => e.event === 'done')!;
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   const audio = config.spec.audio as AudioSpec;
   assert.deepEqual([audio.pooling, audio.topDb, audio.recordingStd, audio.augment.vtlp, audio.augment.noiseFloor], ['mean', 40, 1, 0.1, 20]);
@@ -45,7 +38,7 @@ test('audio: --pooling mean, --top-db, --recording-std and --augment vtlp,floor 
   const recipe = (JSON.parse(decodeModel(bytes).docString!) as { recur: { features: AudioFeatureRecipe } }).recur.features;
   assert.match(recipe.steps.join('\n'), /maximum minus 40 dB[\s\S]*subtract each band's mean[\s\S]*divide each band by sqrt/);
   const file = join(data, '2_theo_3.wav');
-  const pred = lines(recur(['predict', out, file, '--json']).stdout)[0]!;
+  const pred = jsonLines(recur(['predict', out, file, '--json']).stdout)[0]!;
   const norm = FeatureNormaliser.fromJSON(config.saved.encoding.normaliser, 'normaliser');
   const f = norm.apply(clipFeatures(readFileSync(file), audio, file));
   const probs = loadOnnx(bytes).run({ input: new Tensor(f.data, [f.frames, 1, f.width]), lengths: new Tensor(Float32Array.of(f.frames), [1]) }).probabilities!;

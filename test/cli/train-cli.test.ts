@@ -6,19 +6,18 @@ import { join } from 'node:path';
 import { loadModel } from '../../src/checkpoint/session.js';
 import { Forecaster, noGrad, Tensor } from '../../src/index.js';
 import { loadOnnx } from '../../src/onnx.js';
-import { recur, recurAsync } from '../helpers/cli.js';
+import { jsonLines, recur, recurAsync } from '../helpers/cli.js';
 import { assertClose } from '../io/onnx/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recur-cli-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-const lines = (s: string) => s.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('forecast end to end: train --json, eval --json, forecast with a plot, info', () => {
   const out = join(tmp, 'air');
   const r = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--epochs', '40', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const events = lines(r.stdout);
+  const events = jsonLines(r.stdout);
   assert.ok(events.some((e) => e.event === 'step'));
   assert.ok(events.some((e) => e.event === 'evaluation' && typeof e.val_rmse === 'number'));
   const done = events.find((e) => e.event === 'done')!;
@@ -69,7 +68,7 @@ test('forecast with --highway: beats the linear AR baseline on airline; checkpoi
   const out = join(tmp, 'air-highway');
   const r = recur(['train', 'data/airline_passengers.csv', '--task', 'forecast', '--highway', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const done = lines(r.stdout).find((e) => e.event === 'done')!;
+  const done = jsonLines(r.stdout).find((e) => e.event === 'done')!;
   // The linear term on the logs' window is what AR(12) has; the network on top must add to it.
   assert.ok((done.rmse as number) < 0.9 * (done.ar_rmse as number), `rmse ${done.rmse} vs AR ${done.ar_rmse}`);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { spec: { model: { highway?: number } } };
@@ -149,7 +148,7 @@ test('classify end to end with predict', () => {
   const out = join(tmp, 'cls');
   const r = recur(['train', data, '--task', 'classify', '--epochs', '6', '--hidden', '16', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const done = lines(r.stdout).find((e) => e.event === 'done')!;
+  const done = jsonLines(r.stdout).find((e) => e.event === 'done')!;
   assert.ok((done.accuracy as number) >= 0.9, `accuracy ${done.accuracy}`);
   assert.deepEqual(done.labels, ['plain', 'zed']);
   const p = recur(['predict', out, 'rivercloudz', '--json']);
@@ -174,13 +173,13 @@ test('Ctrl-C saves a checkpoint and exits cleanly; --resume continues from it', 
   });
   child.kill('SIGINT');
   assert.equal(await exited, 0, stderr);
-  assert.ok(lines(stdout).some((e) => e.event === 'stopped'), stdout);
+  assert.ok(jsonLines(stdout).some((e) => e.event === 'stopped'), stdout);
   assert.ok(existsSync(join(out, 'config.json')));
   const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { training: { trainer: { step: number } } };
   assert.ok(cfg.training.trainer.step >= 3);
   const r = recur(['train', '--resume', '--out', out, '--steps', String(cfg.training.trainer.step + 2), '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const steps = lines(r.stdout).filter((e) => e.event === 'step').map((e) => e.step);
+  const steps = jsonLines(r.stdout).filter((e) => e.event === 'step').map((e) => e.step);
   assert.deepEqual(steps, [cfg.training.trainer.step + 1, cfg.training.trainer.step + 2]);
   const s = recur(['sample', out, '--length', '40', '--prime', 'Call me']);
   assert.equal(s.status, 0, s.stderr);

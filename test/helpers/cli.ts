@@ -25,3 +25,7 @@ export function recur(args: string[], options: { cwd?: string; timeoutMs?: numbe
 export function recurAsync(args: string[]) {
   return spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, env: { ...process.env, FORCE_COLOR: '0' } });
 }
+
+/** The JSON event lines of a `--json` run's stdout (progress and text lines skipped). */
+export const jsonLines = (stdout: string): Record<string, unknown>[] =>
+  stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);

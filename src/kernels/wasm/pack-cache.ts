@@ -53,9 +53,9 @@ interface NodeBuffer {
 
 /** Node's Buffer.equals (memcmp); null in browsers, where the weights are copied and compared in SIMD. */
 function nodeBitsEqual(): BitsEqual | null {
-  const buffer = (globalThis as { Buffer?: NodeBuffer; process?: { versions?: { node?: string } } }).process?.versions?.node
-    ? (globalThis as { Buffer?: NodeBuffer }).Buffer
-    : undefined;
+  const g = globalThis as { Buffer?: NodeBuffer; process?: { versions?: { node?: string } } };
+  // Only Node's own Buffer: a bundler's polyfill would compare in a JS loop.
+  const buffer = g.process?.versions?.node ? g.Buffer : undefined;
   if (!buffer) return null;
   return (a, b) => buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }

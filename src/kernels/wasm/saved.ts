@@ -140,7 +140,7 @@ export class SavedStore {
     cache.pin(block, b);
   }
 
-  /** Copies a borrowed part's bits into the entry (its block or, moved out, its arrays) and returns them. */
+  /** Copies a borrowed part's bits into the room the entry reserved, and drops the borrow (a moved-out entry has them already). */
   private evacuate(e: Entry, b: Borrowed): void {
     const at = e.borrowed.indexOf(b);
     if (at < 0) return;
