@@ -113,6 +113,14 @@ function assertTwoThreads(result: PageResult): WorkerReport {
   assert.equal(w.units.identical, true, 'a batch-1 pass split by hidden units: y identical to 1 thread');
   assert.ok(w.units.length === 100 * 256 && w.units.maxAbs > 1e-3, 'and real values');
   console.log(`# LSTM T100 B1 I64 H256 inference in a browser worker: 1 thread ${w.msUnits[0].toFixed(2)} ms, 2 threads (by hidden units) ${w.msUnits[1].toFixed(2)} ms`);
+  assert.equal(w.inference.length, 6);
+  for (const [i, cmp] of w.inference.entries()) {
+    for (const key of ['y', 'hN', 'cN']) {
+      const c = cmp[key]!;
+      assert.ok(c.length > 0 && c.maxAbs > 1e-3, `inference ${i} ${key}: real values`);
+      assert.ok(c.identical, `inference ${i} ${key}: identical to 1 thread after the next pass (rel. error ${c.relError})`);
+    }
+  }
   assert.equal(w.runs.length, 2);
   for (const [i, run] of w.runs.entries()) {
     assert.equal(run.started, 2, 'startThreads resolved to 2');

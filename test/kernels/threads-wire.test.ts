@@ -40,3 +40,28 @@ test('sizes, types and refusals', () => {
   write(encode({ v: whole.subarray(1, 3) }), area);
   assert.deepEqual(read(area), { v: Float32Array.of(2, 3) });
 });
+
+test('a job written to shared memory and read back as views: no copies, every array in place', () => {
+  const args = makeArgs({ mode: 'gru', T: 4, B: 2, I: 3, H: 5, proj: 0, bias: true, lengths: false, reverse: true, seed: 7 });
+  // Tied weights (one array twice) must come back as one view, as the backend compares them by identity.
+  const job = { kind: 'forward', args: { ...args, weights: { ...args.weights, wHh: args.weights.wIh } }, release: [4, 9] };
+  const e = encode(job);
+  const area = new SharedArrayBuffer(e.bytes);
+  write(e, area);
+  const back = read(area, { views: true }) as typeof job;
+  assert.deepEqual(back, job);
+  assert.ok(back.args.x.buffer === area, 'x is a view of the area, not a copy');
+  assert.equal(back.args.weights.wHh, back.args.weights.wIh, 'an array reachable twice is one view');
+  // Views see the next write into the area: the worker must be done with them by then.
+  new Float32Array(area).fill(0);
+  assert.ok(back.args.x.every((v) => v === 0));
+});
+
+test('non-finite numbers are refused rather than turned into null', () => {
+  assert.throws(() => encode({ clip: Infinity }), /non-finite number Infinity/);
+  assert.throws(() => encode({ a: [1, NaN] }), /non-finite number NaN/);
+  // Inside typed arrays they travel as bits.
+  const area = new SharedArrayBuffer(256);
+  write(encode({ v: Float32Array.of(NaN, -Infinity) }), area);
+  assert.deepEqual(read(area), { v: Float32Array.of(NaN, -Infinity) });
+});

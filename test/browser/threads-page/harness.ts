@@ -3,6 +3,9 @@
 import { initWasmBackend } from 'recur';
 import { compare, compareForward, compareGrads, isSplit, lstmArgs, runPass, unitArgs } from './pass.js';
 import type { HarnessSettings, ThreadRun, WorkerReport } from './protocol.js';
+import type { Backend } from 'recur';
+
+type ForwardArgs = Parameters<Backend['sequenceForward']>[0];
 
 const scope = globalThis as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<HarnessSettings>) => void) | null; crossOriginIsolated?: boolean };
 
@@ -11,8 +14,14 @@ async function run(settings: HarnessSettings): Promise<WorkerReport> {
   if (!wasm) throw new Error('no WASM SIMD backend in this worker');
   const defaultThreads = wasm.threads;
   const args = lstmArgs();
+  // Inference passes of the same size (split by batch rows too), the second on another input.
+  const infer = { ...args, saveForBackward: false, trace: false };
+  const inferOther = { ...infer, x: args.x.map((v) => v * 0.5) };
   wasm.setThreads(1);
   const one = runPass(wasm, args);
+  // Both directions at once (a bidirectional layer): each direction whole on its own thread.
+  const both = (x: ForwardArgs): ForwardArgs[] => [x, { ...x, reverse: true }];
+  const inferOne = [wasm.sequenceForward(infer), wasm.sequenceForward(inferOther), ...both(infer).map((a) => wasm.sequenceForward(a)), ...both(inferOther).map((a) => wasm.sequenceForward(a))];
   const batch1 = unitArgs();
   const timed = (): { y: Float32Array; ms: number } => {
     const t0 = performance.now();
@@ -40,8 +49,13 @@ async function run(settings: HarnessSettings): Promise<WorkerReport> {
       ms: two.ms,
     });
   }
+  // The worker's part of an inference pass comes back borrowed (views of the reply area): the
+  // first result must not change when the second pass writes that area again.
+  const inferTwo = [wasm.sequenceForward(infer), wasm.sequenceForward(inferOther), ...wasm.sequenceForwardMany!(both(infer)), ...wasm.sequenceForwardMany!(both(inferOther))];
+  const inference = inferTwo.map((r, i) => compareForward(r, inferOne[i]!));
   wasm.setThreads(1);
   return {
+    inference,
     isolated: scope.crossOriginIsolated === true,
     sharedMemory: typeof SharedArrayBuffer === 'function',
     defaultThreads,

@@ -33,6 +33,12 @@ export interface WorkerReport {
   readonly units: Comparison;
   /** Its best of 31 calls on 1 and 2 threads (the first run before the engine optimises the kernels), ms; printed, not asserted. */
   readonly msUnits: readonly [number, number];
+  /**
+   * Inference at 2 threads against the same at 1 thread (y, hN, cN; traces null): two passes
+   * (the second on another input, run before the first is compared), then both directions of
+   * each input at once (sequenceForwardMany), as for a bidirectional layer.
+   */
+  readonly inference: readonly Record<string, Comparison>[];
   /** Two runs at threads 2: the first grows the reply areas (a chunk's forward reply is ~3.5 MB, the first area 1 MiB), the second reuses them. */
   readonly runs: readonly ThreadRun[];
 }

@@ -45,9 +45,10 @@ export class WorkerPool {
 
   /**
    * Posts each job to its worker (at most one job per worker), runs `local` here meanwhile,
-   * and returns local's result and the replies in the order of `jobs`.
+   * and returns local's result and the replies in the order of `jobs`. With `borrow`, the
+   * replies' arrays may be views valid only until the next run (Channel.collect).
    */
-  run<J extends Job, L>(jobs: readonly Assignment<J>[], local: () => L): { local: L; replies: ReplyValue[J['kind']][] } {
+  run<J extends Job, L>(jobs: readonly Assignment<J>[], local: () => L, borrow = false): { local: L; replies: ReplyValue[J['kind']][] } {
     const workers = jobs.map((a) => a.worker);
     if (new Set(workers).size !== workers.length || workers.some((w) => !(w >= 0 && w < this.size))) {
       throw new RangeError(`WorkerPool.run: workers ${workers.join(', ')} are not distinct workers of a pool of ${this.size}`);
@@ -62,7 +63,7 @@ export class WorkerPool {
     }
     // Always drain, so no reply is left behind for the next call.
     const deadline = Date.now() + WAIT_MS;
-    const replies = jobs.map((a) => this.channels[a.worker]!.collect(deadline));
+    const replies = jobs.map((a) => this.channels[a.worker]!.collect(deadline, borrow));
     if (failure) throw failure.error;
     const values: ReplyValue[J['kind']][] = [];
     for (const r of replies) {

@@ -54,7 +54,11 @@ export interface Channel {
   /** Resolves once the state has left 'loading'. */
   readonly settled: Promise<void>;
   post(job: Job): void;
-  /** Blocks until the reply to the posted job; throws E_WORKER past the deadline (ms since the epoch). */
-  collect(deadline: number): Reply;
+  /**
+   * Blocks until the reply to the posted job; throws E_WORKER past the deadline (ms since the
+   * epoch). With `borrow`, the reply's arrays may be views of the channel's shared memory
+   * (browsers), valid only until its next job is posted: for callers that copy them at once.
+   */
+  collect(deadline: number, borrow?: boolean): Reply;
   close(): void;
 }

@@ -97,7 +97,8 @@ export class ThreadedRunner {
     if (!pool) return this.single.sequenceForward(a);
     let parts: ChunkPass[];
     try {
-      parts = this.forwardChunks(pool, plan.chunks.map((chunk) => ({ chunk, args: chunkForwardArgs(a, chunk) })));
+      // Without a save, mergeForward copies every part at once, so replies may be borrowed.
+      parts = this.forwardChunks(pool, plan.chunks.map((chunk) => ({ chunk, args: chunkForwardArgs(a, chunk) })), !a.saveForBackward);
     } catch (e) {
       if (!isWorkerError(e)) throw e;
       this.giveUp();
@@ -179,9 +180,9 @@ export class ThreadedRunner {
     }
   }
 
-  /** Runs each chunk's forward on its thread; the parts in the order of `chunks`. */
-  private forwardChunks(pool: WorkerPool, chunks: readonly { chunk: Chunk; args: SequenceForwardArgs }[]): ChunkPass[] {
-    const results = this.onOwners(pool, 'forward', chunks, (a) => this.single.sequenceForward(a));
+  /** Runs each chunk's forward on its thread; the parts in the order of `chunks` (`borrow`: see WorkerPool.run). */
+  private forwardChunks(pool: WorkerPool, chunks: readonly { chunk: Chunk; args: SequenceForwardArgs }[], borrow = false): ChunkPass[] {
+    const results = this.onOwners(pool, 'forward', chunks, (a) => this.single.sequenceForward(a), borrow);
     return chunks.map((c, i) => ({ chunk: c.chunk, args: c.args, result: results[i]! }));
   }
 
@@ -194,6 +195,7 @@ export class ThreadedRunner {
     kind: K,
     items: readonly { readonly chunk: Chunk; readonly args: PassArgs[K] }[],
     local: (args: PassArgs[K]) => ReplyValue[K],
+    borrow = false,
   ): ReplyValue[K][] {
     const here = items.flatMap((item, i) => (item.chunk.worker === null ? [i] : []));
     const there = items.flatMap((item, i) => (item.chunk.worker === null ? [] : [i]));
@@ -204,7 +206,7 @@ export class ThreadedRunner {
       const job = { kind, args: items[i]!.args, ...(release ? { release } : {}) } as Extract<Job, { kind: K }>;
       return { worker, job };
     });
-    const { local: mine, replies } = pool.run(jobs, () => here.map((i) => local(items[i]!.args)));
+    const { local: mine, replies } = pool.run(jobs, () => here.map((i) => local(items[i]!.args)), borrow);
     const out: ReplyValue[K][] = new Array<ReplyValue[K]>(items.length);
     here.forEach((i, n) => (out[i] = mine[n]!));
     there.forEach((i, n) => (out[i] = replies[n]!));

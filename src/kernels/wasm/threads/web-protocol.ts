@@ -31,7 +31,10 @@ export type ToPoolWorker =
    * where it did not compile): workers carry no copy of the kernels of their own.
    */
   | { readonly type: 'init'; readonly ctl: Int32Array; readonly variant: KernelVariant; readonly kernels: CompiledWasm; readonly shared: CompiledWasm | null }
+  /** A job cloned into the message (hidden-unit jobs, which carry a WebAssembly.Memory). */
   | { readonly type: 'job'; readonly job: Job; readonly reply: SharedArrayBuffer }
+  /** A job the caller wrote into `area` (wire.ts): read as views, used before the reply is written. */
+  | { readonly type: 'wire-job'; readonly area: SharedArrayBuffer; readonly reply: SharedArrayBuffer }
   | { readonly type: 'resend'; readonly reply: SharedArrayBuffer };
 
 /** The one message a browser pool worker posts: it has loaded (or failed to). */

@@ -5,9 +5,9 @@
 import { provideCompiled } from '../module.js';
 import { singleThreadBackend, type SingleBackend } from '../single.js';
 import { runJob } from './job.js';
-import type { Reply } from './protocol.js';
+import type { Job, Reply } from './protocol.js';
 import { CTL, READY_FAILED, READY_OK, REPLY_DONE, REPLY_GROW, SETTLED, type ToPoolWorker } from './web-protocol.js';
-import { encode, write, type Encoded } from './wire.js';
+import { encode, read, write, type Encoded } from './wire.js';
 
 // The worker scope, typed without the WebWorker lib (which clashes with DOM's).
 const scope = globalThis as unknown as {
@@ -42,7 +42,9 @@ scope.onmessage = (e) => {
     scope.postMessage(SETTLED);
     return;
   }
-  if (m.type === 'job') pending = encodeReply(runJob(backend, m.job));
+  // A wire job's arrays are views of the caller's area, which stays untouched until this
+  // reply is written; the backend copies them into its memory and keeps none of them.
+  if (m.type === 'job' || m.type === 'wire-job') pending = encodeReply(runJob(backend, m.type === 'job' ? m.job : (read(m.area, { views: true }) as Job)));
   if (!ctl || !pending) return;
   if (pending.bytes > m.reply.byteLength) {
     Atomics.store(ctl, CTL.need, pending.bytes);
