@@ -7,13 +7,15 @@ the speakers named). The plain recipe (no flags) is the issue's baseline: 2x64 B
 bands (torchaudio MelSpectrogram at 8 kHz, 25 ms / 10 ms, ln(x + 1e-6)), per-band normalisation
 fitted on the training clips, packed sequences, final states, Adam 1e-3, batch 32.
 
-Options screen what helps a voice the model never heard (speed perturbation, per-recording
-mean/variance normalisation, SpecAugment, mean pooling, ensembles); --inner runs nested
+Options screen what helps a voice the model never heard (speed perturbation, per-recording or
+per-speaker mean/variance normalisation, SpecAugment, mean pooling, ensembles, test-time speed
+averaging); --inner runs nested
 leave-one-speaker-out validation among the four training speakers, so a recipe can be chosen
 without looking at the held-out speaker.
 
     /usr/bin/python3 scripts/audio-baseline.py --speakers lucas --epochs 20
     /usr/bin/python3 scripts/audio-baseline.py --speed 0.9,1.0,1.1 --cmvn --pooling mean
+    /usr/bin/python3 scripts/audio-baseline.py --rms 0.05 --log-offset 0.01 --speed 0.9,1.0,1.1 --speaker-norm meanvar
 """
 import argparse
 import glob
@@ -50,11 +52,13 @@ def parse():
     p.add_argument('--cmvn', action='store_true', help='subtract each band mean over the recording, divide by its std')
     p.add_argument('--cmn', action='store_true', help='subtract each band mean over the recording only')
     p.add_argument('--std-floor', type=float, default=0.5)
+    p.add_argument('--speaker-norm', default='', choices=['', 'mean', 'meanvar'], help="normalise each band by its statistics over all of a speaker's recordings (Kaldi's per-speaker CMVN; the test speaker's from its own unlabelled recordings)")
     p.add_argument('--rms', type=float, default=0.0, help='scale each recording to this RMS first (0: off)')
     p.add_argument('--speed', default='1.0', help='speed perturbation factors of the training clips (Ko et al. 2015)')
     p.add_argument('--trim', type=float, default=0, help='keep the frames from the first to the last within this many dB of the peak frame (0: off)')
     p.add_argument('--mfcc', type=int, default=0, help='this many MFCCs (DCT of the log-mel bands) instead of the bands')
     p.add_argument('--deltas', action='store_true', help='append first differences of the features')
+    p.add_argument('--tta', default='', help='test-time augmentation: the log-probabilities averaged over these speed factors, e.g. 0.9,1.0,1.1')
     p.add_argument('--specaug', action='store_true')
     p.add_argument('--pooling', default='last', choices=['last', 'mean'])
     p.add_argument('--smooth', type=float, default=0.0, help='label smoothing')
@@ -92,6 +96,19 @@ def features(wav, a, mel):
     if a.deltas:
         f = torch.cat([f, torch.diff(f, dim=0, prepend=f[:1])], 1)
     return f
+
+
+def speaker_norm(fs, clips, kind):
+    """Each feature matrix less its speaker's band means over all that speaker's frames (and divided by the std)."""
+    out = list(fs)
+    for s in sorted({c['speaker'] for c in clips}):
+        idx = [i for i, c in enumerate(clips) if c['speaker'] == s]
+        cat = torch.cat([fs[i] for i in idx])
+        mu = cat.mean(0)
+        sd = cat.std(0).clamp_min(1e-3) if kind == 'meanvar' else 1.0
+        for i in idx:
+            out[i] = (fs[i] - mu) / sd
+    return out
 
 
 def speed(wav, factor):
@@ -156,12 +173,20 @@ def run(a, clips, train_sel, test_sel, mel, label):
     test = [c for c in clips if test_sel(c)]
     # Training features of every speed factor; the normaliser is fitted on the unperturbed ones.
     train_f = {k: [features(speed(c['wav'], k), a, mel) for c in train] for k in factors}
+    if a.speaker_norm:
+        train_f = {k: speaker_norm(v, train, a.speaker_norm) for k, v in train_f.items()}
     base = train_f[1.0] if 1.0 in train_f else train_f[factors[0]]
     cat = torch.cat(base)
     mu, sd = cat.mean(0), cat.std(0).clamp_min(1e-5)
     norm = lambda f: (f - mu) / sd
     train_f = {k: [norm(f) for f in v] for k, v in train_f.items()}
-    test_f = [norm(features(c['wav'], a, mel)) for c in test]
+    def test_features(k):
+        raw = [features(speed(c['wav'], k), a, mel) for c in test]
+        if a.speaker_norm:
+            raw = speaker_norm(raw, test, a.speaker_norm)
+        return [norm(f) for f in raw]
+    test_f = test_features(1.0)
+    tta = [test_features(float(k)) for k in a.tta.split(',')] if a.tta else []
     y = torch.tensor([c['digit'] for c in train])
     yt = torch.tensor([c['digit'] for c in test])
     models = []
@@ -195,6 +220,10 @@ def run(a, clips, train_sel, test_sel, mel, label):
         models.append(model)
         print(f'  {label} member {e}: epochs {len(accs)}, test acc by epoch ' + ' '.join(f'{v:.3f}' for v in accs), flush=True)
     acc = (logits_of(models, test_f).argmax(1) == yt).float().mean().item()
+    if tta:
+        acc_tta = (sum(logits_of(models, f) for f in tta).argmax(1) == yt).float().mean().item()
+        print(f'{label}: without TTA {acc:.3f}, with TTA over {a.tta}: {acc_tta:.3f}', flush=True)
+        acc = acc_tta
     print(f'{label}: {acc:.3f} ({time.time() - t0:.0f} s)', flush=True)
     return acc
 

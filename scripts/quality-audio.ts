@@ -1,5 +1,7 @@
 // The audio rows of `npm run quality`: the Free Spoken Digit Dataset (data/spoken_digits, CC BY-SA
-// 4.0), `recur train --task audio` with its default recipe, at most 5 minutes of training each.
+// 4.0), `recur train --task audio` with its default recipe plus per-speaker normalisation
+// (--speaker-norm: each voice standardised with its own recordings' statistics, labels unused),
+// at most 5 minutes of training each.
 // Speaker-independent: train on four speakers, test on the fifth, for EVERY choice of the fifth
 // (no tuning to one voice); and the official split (recordings 0-4 of each speaker as test).
 
@@ -26,7 +28,7 @@ interface AudioRun {
  */
 const PYTORCH_PLAIN: Record<(typeof SPEAKERS)[number], number> = { george: 0.538, jackson: 0.784, lucas: 0.532, nicolas: 0.404, theo: 0.478 };
 
-const common = ['data/spoken_digits', '--task', 'audio', '--label-pattern', '^(\\d)_', '--time', '5m'];
+const common = ['data/spoken_digits', '--task', 'audio', '--label-pattern', '^(\\d)_', '--speaker-norm', '^\\d_([a-z]+)_', '--time', '5m'];
 
 /** One row per held-out speaker, and the official split. */
 export function audioRuns(): AudioRun[] {

@@ -128,6 +128,7 @@ export { detectSessions, chooseThreshold, type EventModel, type Threshold, type 
 export { explainSession, type ExplainedEvent, type SessionExplanation } from './tasks/log-explain.js';
 export { AudioTask, clipFeatures, predictClips, type AudioTaskOptions, type AudioSpec, type AudioEncoding, type AudioClip } from './tasks/audio.js';
 export { classifyRecordings, type AudioPrediction } from './tasks/audio-predict.js';
+export { speakerNormalised } from './tasks/audio-speakers.js';
 export type { AudioAugment } from './tasks/audio-batch.js';
 
 // One forecaster for many series (`recur train --series-id` / `--columns`): panels, windows across series, quantiles.
@@ -187,12 +188,16 @@ export {
   FeatureNormaliser,
   MIN_STD,
   type FeatureNormaliserJson,
+  normaliseBySpeaker,
+  SPEAKER_STD_FLOOR,
   audioFeatures,
   wavFeatures,
   DEFAULT_AUDIO_RATE,
   type AudioFeatureOptions,
   specAugment,
   type SpecAugmentOptions,
+  speedPerturb,
+  speedRatio,
   normaliseRms,
   subtractRecordingMean,
   divideRecordingStd,

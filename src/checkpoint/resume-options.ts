@@ -53,6 +53,7 @@ export const SAVED_AT: Record<string, string> = {
   recordingStd: 'spec.audio.recordingStd',
   topDb: 'spec.audio.topDb',
   pooling: 'spec.audio.pooling',
+  speakerNorm: 'spec.audio.speakerNorm',
   augment: 'spec.audio.augment',
   lr: 'plan.lr',
   schedule: 'plan.schedule',

@@ -23,7 +23,7 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description('classify texts or sequences (classify checkpoints), or show the next likely characters (charlm)')
     .argument('<dir>', 'checkpoint directory')
-    .argument('<input...>', 'a file (JSON, JSONL or one text per line) or a literal text; audio: one or more WAV files')
+    .argument('<input...>', 'a file (JSON, JSONL or one text per line) or a literal text; audio: one or more WAV files (a model trained with --speaker-norm normalises each speaker\'s files together, by its pattern on the file names: several recordings of one speaker give better results than one alone)')
     .option('--field <name>', 'field holding the input in JSON records', 'text')
     .option('--json', 'one JSON object per input')
     .action(async (dir: string, given: string[], o: { field: string; json?: boolean }) => {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OptionError } from '../errors.js';
+import { compilePattern } from '../io/wav-folder.js';
 import { DEFAULT_AUDIO_SPEC } from '../tasks/audio-build.js';
 import type { AudioAugment } from '../tasks/audio-batch.js';
 import type { AudioSpec } from '../tasks/audio.js';
@@ -19,6 +20,8 @@ export interface AudioFlags {
   pooling?: 'last' | 'mean';
   recordingStd?: number;
   topDb?: number;
+  /** --speaker-norm: a pattern, or true when given without one (then --group-pattern's). */
+  speakerNorm?: string | true;
   augment?: AudioAugment;
 }
 
@@ -63,6 +66,7 @@ export function addAudioOptions(cmd: Command): Command {
     .option('--no-recording-mean', 'audio: keep each band\'s level')
     .option('--top-db <db>', `audio: raise every log-mel value to at least the recording's peak minus this many dB (0 = off; default ${d.topDb ?? 0})`, parseNumberIn(0, 200))
     .option('--recording-std <floor>', `audio: divide each band by its std over the recording, floored at this value (0 = off; default ${d.recordingStd ?? 0})`, parseNumberIn(0, 100))
+    .option('--speaker-norm [regex]', "audio: standardise each band with its mean and std over all recordings of the same speaker (first capture group of REGEX on the file name; default: --group-pattern's), within each part, after the per-recording steps; the speaker's mean then replaces the recording's (--recording-mean off unless given). Predict and eval group the recordings given by the same pattern, so several recordings of one speaker give better results than one alone. Not with --augment vtlp or floor")
     .addOption(new Option('--pooling <kind>', `audio: what the classifier reads: last (the final states) or mean (the top layer's outputs averaged over the frames) (default ${d.pooling ?? 'last'})`).choices(['last', 'mean']))
     .option('--augment <list>', `audio: training augmentation: none, or specaugment, shift[=frames], noise[=std], stretch[=fraction], warp[=fraction] (normalised bands interpolated), vtlp[=fraction] (the mel filterbank warped per clip, Jaitly & Hinton's VTLP), floor[=dB] (white noise at a signal-to-noise ratio drawn in [dB, dB + 30]), speed[=fraction] (each clip played at 1 - fraction, 1 or 1 + fraction times its speed, Ko et al.'s speed perturbation) (default ${describeAugment(d.augment)})`, parseAugment);
 }
@@ -84,7 +88,7 @@ export function describeAugment(a: AudioAugment): string {
 
 const AUDIO_FLAGS: ReadonlyArray<[keyof AudioFlags, string]> = [
   ['labelPattern', '--label-pattern'], ['groupPattern', '--group-pattern'], ['testPattern', '--test-pattern'], ['audioFeatures', '--audio-features'],
-  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['pooling', '--pooling'], ['recordingStd', '--recording-std'], ['topDb', '--top-db'], ['augment', '--augment'],
+  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['pooling', '--pooling'], ['recordingStd', '--recording-std'], ['topDb', '--top-db'], ['speakerNorm', '--speaker-norm'], ['augment', '--augment'],
 ];
 
 /** The audio spec the flags make for --task audio; for another task, an error naming an audio flag given. */
@@ -103,6 +107,10 @@ export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | unde
   if (features === 'mfcc' && (augment.noiseFloor ?? 0) > 0) throw new OptionError('--augment floor adds noise to the power spectrogram and applies to --audio-features logmel only');
   if ((augment.speed ?? 0) > 0 && ((augment.vtlp ?? 0) > 0 || (augment.noiseFloor ?? 0) > 0)) throw new OptionError('--augment speed cannot be combined with vtlp or floor; use one of them');
   if (features === 'mfcc' && (augment.vtlp ?? 0) > 0) throw new OptionError('--augment vtlp warps the mel filterbank and applies to --audio-features logmel only');
+  const speakerNorm = speakerNormFrom(flags);
+  if (speakerNorm !== undefined && ((augment.vtlp ?? 0) > 0 || (augment.noiseFloor ?? 0) > 0)) {
+    throw new OptionError('--speaker-norm cannot be combined with --augment vtlp or floor (both rebuild each clip\'s features on its own); use one of them');
+  }
   return {
     ...(flags.labelPattern !== undefined ? { labelPattern: flags.labelPattern } : {}),
     ...(flags.groupPattern !== undefined ? { groupPattern: flags.groupPattern } : {}),
@@ -113,11 +121,22 @@ export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | unde
     targetRate: flags.sampleRate ?? d.targetRate,
     rmsLevel: flags.rmsLevel ?? d.rmsLevel,
     logOffset: flags.logOffset ?? d.logOffset,
-    subtractRecordingMean: flags.recordingMean ?? d.subtractRecordingMean,
+    // The speaker's mean replaces the recording's (which also removes what the word adds to a band).
+    subtractRecordingMean: flags.recordingMean ?? (speakerNorm !== undefined ? false : d.subtractRecordingMean),
     removeDc: d.removeDc,
     ...((flags.topDb ?? d.topDb) ? { topDb: flags.topDb ?? d.topDb } : {}),
     ...((flags.recordingStd ?? d.recordingStd) ? { recordingStd: flags.recordingStd ?? d.recordingStd } : {}),
     ...((flags.pooling ?? d.pooling) !== undefined ? { pooling: flags.pooling ?? d.pooling } : {}),
+    ...(speakerNorm !== undefined ? { speakerNorm } : {}),
     augment,
   };
+}
+
+/** The pattern --speaker-norm names (given, or --group-pattern's when given bare), checked; undefined when off. */
+function speakerNormFrom(flags: AudioFlags): string | undefined {
+  if (flags.speakerNorm === undefined) return undefined;
+  const pattern = flags.speakerNorm === true ? flags.groupPattern : flags.speakerNorm;
+  if (pattern === undefined) throw new OptionError("--speaker-norm needs a pattern naming each file's speaker: give --speaker-norm REGEX or --group-pattern REGEX");
+  compilePattern(pattern, '--speaker-norm', true);
+  return pattern;
 }

@@ -2,6 +2,7 @@ import { FeatureNormaliser } from '../data/audio/index.js';
 import type { SequenceClassifier } from '../models/sequence-classifier.js';
 import type { EvalReport } from '../training/task.js';
 import { audioReport, clipFeatures, labelIndices, predictClips, type AudioClip, type AudioEncoding, type AudioSpec } from './audio.js';
+import { speakerNormalised } from './audio-speakers.js';
 import { softmax } from './predict.js';
 
 /**
@@ -15,14 +16,22 @@ export interface AudioPrediction {
   probabilities: Record<string, number>;
 }
 
-/** Normalised features of recordings, as the trained model reads them. */
+/**
+ * Normalised features of recordings, as the trained model reads them. A model trained with
+ * speakerNorm: the recordings grouped by its pattern on their file names (those it does not
+ * match form one group) and each group normalised by its own statistics, as each part was in
+ * training; a single recording by its own.
+ */
 function inputsOf(recordings: ReadonlyArray<{ name: string; bytes: Uint8Array }>, audio: AudioSpec, encoding: AudioEncoding) {
   const norm = FeatureNormaliser.fromJSON(encoding.normaliser, 'saved.encoding.normaliser');
-  return recordings.map((r) => norm.apply(clipFeatures(r.bytes, audio, r.name)));
+  const features = recordings.map((r) => clipFeatures(r.bytes, audio, r.name));
+  return speakerNormalised(features, recordings.map((r) => r.name), audio, 'together').map((x) => norm.apply(x));
 }
 
 /**
- * Label and class probabilities of each recording (WAV bytes; `name` appears in errors).
+ * Label and class probabilities of each recording (WAV bytes; `name` appears in errors). A model
+ * trained with speakerNorm normalises the recordings of each speaker (its pattern on `name`)
+ * together: several recordings of one speaker give better results than one alone.
  *
  * @example
  * const [p] = classifyRecordings(model, spec.audio, encoding, [{ name: 'x.wav', bytes }]);
@@ -45,6 +54,7 @@ export function classifyRecordings(
 /**
  * Scores every given recording (e.g. a new speaker's folder): accuracy, the training part's
  * majority baseline, the confusion matrix. A label the model was not trained on is a FormatError.
+ * With speakerNorm, each speaker's recordings (by the model's pattern) are normalised together.
  *
  * @example
  * const m = scoreRecordings(model, spec.audio, encoding, readWavFolder('new_speaker', { labelPattern: '^(\\d)_' }));

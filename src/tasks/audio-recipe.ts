@@ -1,4 +1,4 @@
-import { resolveMelOptions } from '../data/audio/index.js';
+import { resolveMelOptions, SPEAKER_STD_FLOOR } from '../data/audio/index.js';
 import type { AudioEncoding, AudioSpec } from './audio.js';
 
 /**
@@ -30,6 +30,8 @@ export interface AudioFeatureRecipe {
     recordingStd: number;
     /** What the classifier's head reads: the final states ('last') or the outputs averaged over the frames ('mean'). */
     pooling: 'last' | 'mean';
+    /** Per-speaker normalisation: the pattern whose first capture group names a file's speaker (null: off). */
+    speakerNorm: string | null;
   };
   /** Per-band mean and std of the training features (step "normalise"). */
   normaliser: { mean: number[]; std: number[] };
@@ -60,6 +62,12 @@ export function audioFeatureRecipe(audio: AudioSpec, encoding: AudioEncoding): A
     ...(audio.topDb ? [`raise every value to at least the recording's maximum minus ${audio.topDb} dB (${(audio.topDb / (10 * Math.LOG10E)).toFixed(4)} in ln units; torchaudio's top_db)`] : []),
     ...(audio.subtractRecordingMean ? ['subtract each band\'s mean over the recording\'s frames'] : []),
     ...(audio.recordingStd ? [`divide each band by sqrt(its variance over the recording's frames + ${audio.recordingStd}^2)`] : []),
+    ...(audio.speakerNorm !== undefined
+      ? [
+          `per speaker: subtract each band's mean and divide by its std (population, floored at ${SPEAKER_STD_FLOOR}), both over all frames of all recordings of the same speaker ` +
+            `(first capture group of /${audio.speakerNorm}/ on the file name; in training within each part, for new recordings over those given together, names it does not match one group; a single recording: its own)`,
+        ]
+      : []),
     'normalise each band: (x - mean[band]) / std[band] with the training statistics below (std below 1e-5: divide by 1)',
   ];
   return {
@@ -81,6 +89,7 @@ export function audioFeatureRecipe(audio: AudioSpec, encoding: AudioEncoding): A
       topDb: audio.topDb ?? 0,
       recordingStd: audio.recordingStd ?? 0,
       pooling: audio.pooling ?? 'last',
+      speakerNorm: audio.speakerNorm ?? null,
     },
     normaliser: { mean: encoding.normaliser.mean, std: encoding.normaliser.std },
     labels: encoding.labels,

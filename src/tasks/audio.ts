@@ -1,19 +1,21 @@
 import { withEval } from '../nn/with-eval.js';
 import { FormatError, OptionError } from '../errors.js';
-import { audioFeatures, decodeWav, FeatureNormaliser, speedPerturb, withoutDc, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
+import { audioFeatures, decodeWav, FeatureNormaliser, normaliseBySpeaker, speedPerturb, withoutDc, type FeatureNormaliserJson, type Frames } from '../data/audio/index.js';
 import { SequenceClassifier, type ClassifierConfig } from '../models/sequence-classifier.js';
 import { crossEntropy } from '../nn/losses.js';
 import { accuracy, confusionMatrix } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 import { augmentClip, batchRng, bucketBatches, clipLogits, NOISE_FLOOR_SPAN_DB, type AudioAugment } from './audio-batch.js';
-import { splitRecordings } from './audio-split.js';
+import { speakersOf } from './audio-speakers.js';
+import { splitRecordings, type AudioSplit } from './audio-split.js';
 import { clipPower, perRecording, vtlpAlpha, vtlpFeatures, withNoiseFloor, type PowerFrames } from './audio-vtlp.js';
 
 /**
  * Audio classification: a folder of recordings (WAV) -> a label per recording, with a
  * (bidirectional) recurrent classifier reading one feature frame per step, each clip at its
- * own length. Features are computed once; the per-band normaliser is fitted on the training
- * part only and kept in the checkpoint with the feature settings.
+ * own length. Features are computed once (with speakerNorm, then normalised per speaker within
+ * each part); the per-band normaliser is fitted on the training part only and kept in the
+ * checkpoint with the feature settings.
  */
 
 /** One recording as read from disk (src/io/wav-folder.ts): its name, label, group and bytes. */
@@ -69,6 +71,14 @@ export interface AudioSpec {
    * the recording's frames.
    */
   pooling?: 'last' | 'mean';
+  /**
+   * Per-speaker normalisation (Kaldi's per-speaker CMVN): a regular expression whose first
+   * capture group names each file's speaker; after the per-recording steps, each band is
+   * standardised with its mean and std over all of that speaker's recordings in the same part
+   * (training, validation, test; at predict and eval, the recordings given), before the
+   * training normaliser (audio-speakers.ts). Absent: off (every checkpoint before it).
+   */
+  speakerNorm?: string;
   augment: AudioAugment;
 }
 
@@ -163,16 +173,41 @@ export function audioReport(actual: number[], predicted: number[], labels: strin
  * Normalised features of the training clips (positions `train` in `clips`) played at
  * 1 - speed and 1 + speed, computed on first use (evaluation never needs them), or null
  * when the spec's augment has no speed perturbation. The options are checked at once. The
- * normaliser stays the one fitted on the recordings as recorded.
+ * normaliser stays the one fitted on the recordings as recorded. With `speakers` (speakerNorm),
+ * each speed's copies of a speaker are first normalised with their own statistics.
  */
-function speedCopies(clips: readonly AudioClip[], train: readonly number[], audio: AudioSpec, normaliser: FeatureNormaliser): (() => [Frames[], Frames[]]) | null {
+function speedCopies(
+  clips: readonly AudioClip[],
+  train: readonly number[],
+  audio: AudioSpec,
+  normaliser: FeatureNormaliser,
+  speakers: ReadonlyArray<string | null> | null,
+): (() => [Frames[], Frames[]]) | null {
   const s = audio.augment.speed ?? 0;
   if (!s) return null;
   if (!(s > 0 && s < 0.5)) throw new OptionError(`audio augmentation: speed must be in [0, 0.5), got ${s}`);
   if (audio.augment.vtlp || audio.augment.noiseFloor) throw new OptionError('audio augmentation: speed perturbation cannot be combined with vtlp or floor (both rebuild the training features); use one of them');
-  const copy = (f: number) => train.map((i) => normaliser.apply(clipFeatures(clips[i]!.bytes, audio, clips[i]!.name, f)));
+  const copy = (f: number) => {
+    const raw = train.map((i) => clipFeatures(clips[i]!.bytes, audio, clips[i]!.name, f));
+    // Each speed's copies are new speakers (as in Kaldi): normalised with their own statistics.
+    const bySpeaker = speakers ? normaliseBySpeaker(raw, train.map((i) => speakers[i]!)) : raw;
+    return bySpeaker.map((x) => normaliser.apply(x));
+  };
   let copies: [Frames[], Frames[]] | null = null;
   return () => (copies ??= [copy(1 - s), copy(1 + s)]);
+}
+
+/**
+ * `features` (one per clip) normalised per speaker within each part of the split, so a
+ * speaker's statistics never mix parts: a test speaker's come from its test recordings only.
+ */
+function normaliseSpeakersByPart(features: readonly Frames[], speakers: ReadonlyArray<string | null>, split: AudioSplit): Frames[] {
+  const out = [...features];
+  for (const idx of [split.train, split.val, split.test]) {
+    const normalised = normaliseBySpeaker(idx.map((i) => features[i]!), idx.map((i) => speakers[i]!));
+    idx.forEach((i, k) => (out[i] = normalised[k]!));
+  }
+  return out;
 }
 
 /** A recording as the task holds it: normalised features and its label's index. */
@@ -216,7 +251,14 @@ export class AudioTask implements Task {
       seed: options.seed,
       byPattern: options.audio.testPattern !== undefined,
     });
-    const features = clips.map((c) => clipFeatures(c.bytes, options.audio, c.name));
+    const { vtlp, noiseFloor } = options.audio.augment;
+    if (options.audio.speakerNorm !== undefined && (vtlp || noiseFloor)) {
+      throw new OptionError('audio: speakerNorm cannot be combined with vtlp or floor augmentation (both rebuild each clip\'s features on its own); use one of them');
+    }
+    // Every file must name its speaker: checked before the features are computed.
+    const speakers = options.audio.speakerNorm !== undefined ? speakersOf(clips.map((c) => c.name), options.audio.speakerNorm, 'error') : null;
+    const recorded = clips.map((c) => clipFeatures(c.bytes, options.audio, c.name));
+    const features = speakers ? normaliseSpeakersByPart(recorded, speakers, split) : recorded;
     const pick = (idx: number[]) => idx.map((i) => features[i]!);
     const labels = encoding ? encoding.labels : [...new Set(clips.map((c) => c.label))].sort();
     const classes = labelIndices(clips, labels);
@@ -226,9 +268,8 @@ export class AudioTask implements Task {
     this.encoding = encoding ?? { labels, normaliser: this.normaliser.toJSON(), trainCounts };
     const items = (idx: number[]): Item[] => idx.map((i) => ({ x: this.normaliser.apply(features[i]!), label: classes[i]! }));
     this.train = items(split.train);
-    const { vtlp, noiseFloor } = options.audio.augment;
     this.trainPower = vtlp || noiseFloor ? split.train.map((i) => clipPower(clips[i]!.bytes, options.audio, clips[i]!.name)) : null;
-    this.trainSpeeds = speedCopies(clips, split.train, options.audio, this.normaliser);
+    this.trainSpeeds = speedCopies(clips, split.train, options.audio, this.normaliser, speakers);
     this.val = items(split.val);
     this.test = items(split.test);
     const names = (idx: number[]) => idx.map((i) => clips[i]!.name);
@@ -237,6 +278,11 @@ export class AudioTask implements Task {
       { ...options.model, vocabSize: 0, embeddingDim: 0, inputSize: this.normaliser.width, numClasses: labels.length, ...poolingOf(options.audio) },
       options.seed,
     );
+  }
+
+  /** What the model reads of each recording of a part (normalised features), in the order of `parts` (for reports and tests). */
+  partInputs(part: 'train' | 'val' | 'test'): Frames[] {
+    return this[part].map((e) => e.x);
   }
 
   batchesPerEpoch(): number {

@@ -3,7 +3,7 @@
 // `recur predict` on the cut WAV). The front end's per-recording steps (DC removal, RMS level,
 // band means) use the whole recording, so cutting the full clip's features would let column t
 // see frames after t.
-import { clipFeatures, predictClips, resolveMelOptions, softmax } from 'recur';
+import { clipFeatures, predictClips, resolveMelOptions, softmax, speakerNormalised } from 'recur';
 import type { Frames, MelOptions } from 'recur';
 import type { AudioModel } from './audio-model.js';
 import { encodeWavFloat32 } from './audio-wav-encode.js';
@@ -55,7 +55,8 @@ export function prefixSampleCount(t: number, T: number, length: number, sampleRa
 /**
  * Normalised features [t, width] of the recording cut after frame t, for every t in `ends`:
  * each cut goes through `recur predict`'s front end on its own samples (as a float WAV, as a
- * cut or recorded clip does), so its level, DC offset and band means are its own.
+ * cut or recorded clip does), so its level, DC offset and band means (and with speakerNorm, its
+ * per-speaker statistics) are its own.
  */
 export function prefixInputs(m: AudioModel, source: PrefixSource, T: number, ends: readonly number[]): Frames[] {
   return ends.map((t) => {
@@ -63,7 +64,8 @@ export function prefixInputs(m: AudioModel, source: PrefixSource, T: number, end
     const raw = clipFeatures(encodeWavFloat32(source.samples.subarray(0, n), source.sampleRate), m.audio, source.name);
     // The sample count is derived from the framing; a front end framed otherwise would show here.
     if (raw.frames !== t) throw new Error(`${source.name}: the first ${n} samples gave ${raw.frames} frames, expected ${t}; the view's framing does not match the model's front end`);
-    return m.normaliser.apply(raw);
+    // Per-speaker statistics (speakerNorm): each cut is a recording of its own, as in `recur predict`.
+    return m.normaliser.apply(speakerNormalised([raw], [source.name], m.audio, 'together')[0]!);
   });
 }
 

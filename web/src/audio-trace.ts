@@ -2,7 +2,7 @@
 // one recording read as the CLI reads it (WAV -> features -> the checkpoint's normaliser), the
 // recurrent layers' gates and states frame by frame, and the prediction after each prefix
 // (audio-prefix.ts: the recording cut after frame t, read again).
-import { clipFeatures, decodeWav, hzToMel, melToHz, noGrad, predictClips, resolveMelOptions, softmax, Tensor, withEval } from 'recur';
+import { clipFeatures, decodeWav, hzToMel, melToHz, noGrad, predictClips, resolveMelOptions, softmax, speakerNormalised, Tensor, withEval } from 'recur';
 import type { Frames, MelOptions } from 'recur';
 import type { AudioModel } from './audio-model.js';
 import { prefixEnds, prefixProbabilities } from './audio-prefix.js';
@@ -27,7 +27,7 @@ export interface ClipAnalysis {
   width: number;
   /** Features as computed (log-mel or MFCC, after the spec's per-recording steps). */
   raw: Float32Array;
-  /** What the model reads: `raw` through the checkpoint's normaliser. */
+  /** What the model reads: `raw` through the checkpoint's normaliser (a speakerNorm model: by its own statistics first, as `recur predict` reads one file). */
   input: Float32Array;
   H: number;
   /** Index layer * directions + direction. */
@@ -128,7 +128,8 @@ export function analyseWav(m: AudioModel, bytes: Uint8Array, name: string, maxSe
   // A cut recording goes through the same front end as a file: mono float32 WAV bytes.
   const raw = clipFeatures(cut ? encodeWavFloat32(samples, wav.sampleRate) : bytes, m.audio, name);
   if (raw.width !== m.normaliser.width) throw new Error(`${name}: ${raw.width} features per frame, but the model's normaliser has ${m.normaliser.width}`);
-  const input = m.normaliser.apply(raw);
+  // A model trained with per-speaker statistics: one file alone is its own speaker.
+  const input = m.normaliser.apply(speakerNormalised([raw], [name], m.audio, 'together')[0]!);
   const { logits } = predictClips(m.model, [input]);
   const probs = softmax(logits[0]!);
   const ends = prefixEnds(input.frames);

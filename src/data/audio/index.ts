@@ -30,6 +30,7 @@ export {
   type ResolvedMelOptions,
 } from './features.js';
 export { FeatureNormaliser, MIN_STD, type FeatureNormaliserJson } from './normaliser.js';
+export { normaliseBySpeaker, SPEAKER_STD_FLOOR } from './speaker-norm.js';
 export { audioFeatures, wavFeatures, DEFAULT_AUDIO_RATE, type AudioFeatureOptions } from './pipeline.js';
 export { specAugment, type SpecAugmentOptions } from './spec-augment.js';
 export { normaliseRms, subtractRecordingMean, divideRecordingStd, clampDynamicRange, withoutDc, DEFAULT_RMS_LEVEL } from './level.js';
