@@ -20,8 +20,10 @@ export async function fetchCheckpoint(base: string): Promise<CheckpointBytes> {
     if (!r.ok) throw new Error(`${base}${name}: HTTP ${r.status}`);
     return r;
   };
-  const config: unknown = await (await get('config.json')).json();
-  const weights = new Uint8Array(await (await get('model.safetensors')).arrayBuffer());
+  // Both requests at once: one round trip instead of two before the first view.
+  const [configResponse, weightsResponse] = await Promise.all([get('config.json'), get('model.safetensors')]);
+  const config: unknown = await configResponse.json();
+  const weights = new Uint8Array(await weightsResponse.arrayBuffer());
   return { config, weights, source: base };
 }
 

@@ -8,6 +8,7 @@ import { createCellPanel } from './cell-panel.js';
 import { createExplorer } from './explore.js';
 import { initKernels } from './kernels.js';
 import { createMemoryPanel } from './memory.js';
+import { fetchCheckpoint, type CheckpointBytes } from './checkpoint-files.js';
 import { fetchModel, type CharModel } from './model.js';
 import { createStepper } from './stepper.js';
 
@@ -34,6 +35,12 @@ async function start(): Promise<void> {
   const view = applyView(params);
   const info = $('model-info');
   const picker = $('model-pick') as HTMLSelectElement;
+  const asked = params.get('model');
+  const first = asked === null ? './model/' : (BUNDLED[asked] ?? asked);
+  // The first model's files download while the kernels compile (not with the audio view alone,
+  // which loads its own model). Its failure is reported when the model is opened below.
+  const firstFiles = view === 'audio' ? null : fetchCheckpoint(first);
+  firstFiles?.catch(() => undefined);
   const backend = await initKernels();
   performance.mark('kernels-ready');
   // Panel 5 has its own model (spoken digits): alone, it is all the page loads.
@@ -80,9 +87,9 @@ async function start(): Promise<void> {
     return Promise.resolve();
   };
   const explorer = createExplorer($('explore'), setModel);
-  const open = async (url: string) => {
+  const open = async (url: string, fetched?: Promise<CheckpointBytes>) => {
     try {
-      await setModel(await fetchModel(url));
+      await setModel(await fetchModel(url, fetched));
     } catch (e) {
       info.textContent = `could not load the model from ${url}: ${(e as Error).message}`;
       throw e;
@@ -92,8 +99,7 @@ async function start(): Promise<void> {
     // Dropped files have no URL to fetch again; the bundled models and ?model= do.
     if (!picker.value.startsWith('dropped:')) void open(picker.value);
   });
-  const asked = params.get('model');
-  await open(asked === null ? './model/' : (BUNDLED[asked] ?? asked));
+  await open(first, firstFiles ?? undefined);
   // &logs=URL: a logs checkpoint (`recur viz DIR` of a --task logs run) for panel 4.
   const logs = params.get('logs');
   if (logs !== null) await explorer.openLogs(logs);

@@ -2,7 +2,7 @@
 // it with recur's trace, keeping per-step gates, states and next-character probabilities.
 import { modelFromSpec, noGrad, parseCheckpointConfig, readSafetensors, softmax } from 'recur';
 import type { CharLm, CheckpointConfig, Vocabulary } from 'recur';
-import { fetchCheckpoint } from './checkpoint-files.js';
+import { fetchCheckpoint, type CheckpointBytes } from './checkpoint-files.js';
 
 export interface CharModel {
   config: CheckpointConfig;
@@ -38,9 +38,9 @@ export function modelFromBytes(configJson: unknown, weights: Uint8Array, source:
   return { config, model: loaded.model, vocab: loaded.vocab, source };
 }
 
-/** Fetches a checkpoint served under a base URL (the bundled one, or `recur viz DIR`'s). */
-export async function fetchModel(base: string): Promise<CharModel> {
-  const { config, weights, source } = await fetchCheckpoint(base);
+/** Fetches a checkpoint served under a base URL (the bundled one, or `recur viz DIR`'s); `fetched`: its files, when already on their way. */
+export async function fetchModel(base: string, fetched: Promise<CheckpointBytes> = fetchCheckpoint(base)): Promise<CharModel> {
+  const { config, weights, source } = await fetched;
   return modelFromBytes(config, weights, source);
 }
 
