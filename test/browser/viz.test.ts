@@ -1,4 +1,4 @@
-// The visualiser in Chromium: loads fast and clean, the step-through is readable and
+// The visualiser in Chromium: loads clean (its load time: bench/viz-load.ts), the step-through is readable and
 // clickable, the diagrams name their gates and show equations, the race trains and the
 // remember view shows the LSTM holding the symbol while the plain RNN's state fades, each
 // ?view= opens alone, phones and keyboards work, bad input gets messages, a CLI checkpoint opens.
@@ -23,11 +23,11 @@ const memoryStatus = async (page: Page) => JSON.parse((await page.locator('#memo
 const stepOf = async (page: Page) => Number(await page.locator('#step').getAttribute('data-step'));
 const unitOf = async (page: Page) => Number(await page.locator('#step').getAttribute('data-unit'));
 
-test('the full page loads the bundled LSTM fast and clean, wording follows the model', async () => {
+test('the full page loads the bundled LSTM clean, wording follows the model', async () => {
   const { page, errors } = await openPage(viz.browser, viz.server.url, DESKTOP);
-  const readyMs = Number(await page.locator('body').getAttribute('data-ready-ms'));
-  console.log(`first view ready after ${readyMs} ms`);
-  assert.ok(readyMs < 1500, `first view ready after ${readyMs} ms (budget 1500)`);
+  // A load time is a speed figure: `npm run bench:viz` measures it (median of 7 loads, budget
+  // 1.5 s) on a machine left alone; here the test files share the cores, so it is only printed.
+  console.log(`first view ready after ${await page.locator('body').getAttribute('data-ready-ms')} ms (timed by npm run bench:viz)`);
   assert.match((await page.locator('#model-info').textContent()) ?? '', /1×96 LSTM/);
   assert.equal(await page.locator('#step .model-name').textContent(), 'LSTM');
   await page.screenshot({ path: join(ARTIFACTS, 'full-1440.png'), fullPage: true });
