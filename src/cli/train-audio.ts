@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OptionError } from '../errors.js';
-import { compilePattern } from '../io/wav-folder.js';
+import { compilePattern } from '../tasks/file-pattern.js';
 import { DEFAULT_AUDIO_SPEC } from '../tasks/audio-build.js';
 import type { AudioAugment } from '../tasks/audio-batch.js';
 import type { AudioSpec } from '../tasks/audio.js';

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { FormatError, IoError, OptionError } from '../errors.js';
+import { FormatError, IoError } from '../errors.js';
 import type { AudioClip } from '../tasks/audio.js';
+import { compilePattern } from '../tasks/file-pattern.js';
 
 /**
  * A folder of recordings for `recur train DIR --task audio`: every *.wav under DIR (any
@@ -28,20 +29,6 @@ export interface WavEntry {
   label: string;
   group?: string;
   test?: boolean;
-}
-
-/** Compiles a pattern given on the command line, or an OptionError naming the flag. */
-export function compilePattern(pattern: string, flag: string, capture: boolean): RegExp {
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'u');
-  } catch (e) {
-    throw new OptionError(`${flag} '${pattern}' is not a valid regular expression (${(e as Error).message})`);
-  }
-  if (capture && new RegExp(`${pattern}|`, 'u').exec('')!.length < 2) {
-    throw new OptionError(`${flag} '${pattern}' has no capture group; put the part to use in parentheses, e.g. '^(\\d)_'`);
-  }
-  return re;
 }
 
 /** All *.wav paths under `dir`, relative, sorted. */

@@ -1,25 +1,12 @@
-import { FormatError, OptionError } from '../errors.js';
+import { FormatError } from '../errors.js';
 import { normaliseBySpeaker, type Frames } from '../data/audio/index.js';
+import { compilePattern } from './file-pattern.js';
 
 /**
  * Per-speaker normalisation for the audio task (spec.audio.speakerNorm): which recordings are
  * one speaker's (the first capture group of the spec's pattern on the file name), and their
  * features normalised together (normaliseBySpeaker). Browser-safe: no file I/O.
  */
-
-/** What a recording's file name must give: its speaker (first capture group of the pattern). */
-export function speakerPattern(pattern: string): RegExp {
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'u');
-  } catch (e) {
-    throw new OptionError(`--speaker-norm '${pattern}' is not a valid regular expression (${(e as Error).message})`);
-  }
-  if (new RegExp(`${pattern}|`, 'u').exec('')!.length < 2) {
-    throw new OptionError(`--speaker-norm '${pattern}' has no capture group; put the speaker's part of the file name in parentheses, e.g. '^\\d_([a-z]+)_'`);
-  }
-  return re;
-}
 
 /** The speaker a file name gives (first capture group on its last path part), or null. */
 export function speakerOf(name: string, re: RegExp): string | null {
@@ -60,7 +47,7 @@ export function speakerNormalised(
  */
 export function speakersOf(names: readonly string[], pattern: string, unmatched: 'error' | 'together'): Array<string | null> {
   if (typeof pattern !== 'string') throw new FormatError(`spec.audio.speakerNorm must be a regular expression (a string), got ${JSON.stringify(pattern)}`);
-  const re = speakerPattern(pattern);
+  const re = compilePattern(pattern, '--speaker-norm', true);
   return names.map((name) => {
     const s = speakerOf(name, re);
     if (s === null && unmatched === 'error') {
