@@ -4,6 +4,7 @@ import type { Backend, CellMode, CellVariant, SequenceForwardArgs, SequenceForwa
 import { Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/tensor.js';
 import { needsGrad, record } from './graph.js';
+import { concatLast } from './ops.js';
 
 /** Parameters of one layer and direction, as tensors (PyTorch layout). */
 export interface PassParams {
@@ -93,12 +94,50 @@ export interface PassSpec {
  */
 export function recurrentPasses(specs: readonly PassSpec[]): PassResult[] {
   const passes = specs.map(preparePass);
-  const backend = passes[0]?.backend;
-  const results =
-    backend && passes.every((p) => p.backend === backend)
-      ? sequenceForwardMany(passes.map((p) => p.args), backend)
-      : passes.map((p) => sequenceForward(p.args, p.backend));
+  const results = runPasses(passes.map((p) => p.args), passes);
   return passes.map((p, i) => finishPass(p, results[i]!));
+}
+
+function runPasses(args: readonly SequenceForwardArgs[], passes: readonly PreparedPass[]): SequenceForwardResult[] {
+  const backend = passes[0]?.backend;
+  return backend && passes.every((p) => p.backend === backend)
+    ? sequenceForwardMany(args, backend)
+    : args.map((a, i) => sequenceForward(a, passes[i]!.backend));
+}
+
+/** A pass of `recurrentPassesJoined`: its output is part of the joined one. */
+export type JoinedPass = Omit<PassResult, 'y'>;
+
+/**
+ * Independent passes over the same steps and batch (the directions of a bidirectional
+ * layer) with their outputs joined along the last axis, [T, B, sum of P], as concatLast of
+ * their y. At inference (no pass differentiable or traced) each pass writes its y straight
+ * into its columns of the joined output: no per-direction arrays and no concatenation,
+ * which in a browser, where fresh memory is dear, is a good part of the time.
+ */
+export function recurrentPassesJoined(specs: readonly PassSpec[]): { output: Tensor; passes: JoinedPass[] } {
+  const passes = specs.map(preparePass);
+  if (passes.length < 2 || passes.some((p) => p.args.saveForBackward || p.args.trace)) {
+    const results = runPasses(passes.map((p) => p.args), passes).map((r, i) => finishPass(passes[i]!, r));
+    return { output: concatLast(results.map((r) => r.y)), passes: results };
+  }
+  const { T, B } = passes[0]!.args.dims;
+  const width = passes.reduce((s, p) => s + p.args.dims.P, 0);
+  const data = new Float32Array(T * B * width);
+  let offset = 0;
+  const args = passes.map((p) => {
+    const into = { data, stride: width, offset };
+    offset += p.args.dims.P;
+    return { ...p.args, into };
+  });
+  const results = runPasses(args, passes);
+  return {
+    output: new Tensor(data, [T, B, width]),
+    passes: results.map((r, i) => {
+      const { B, H, P } = args[i]!.dims;
+      return { hN: new Tensor(r.hN, [B, P]), cN: r.cN ? new Tensor(r.cN, [B, H]) : null, trace: null, stepGrads: { value: null } };
+    }),
+  };
 }
 
 interface PreparedPass extends PassSpec {

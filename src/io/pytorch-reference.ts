@@ -1,3 +1,4 @@
+import { noGrad } from '../autograd/graph.js';
 import { addScalars, weightedSum } from '../autograd/ops.js';
 import { FormatError } from '../errors.js';
 import { gru, lstm, rnn } from '../nn/layers/factories.js';
@@ -151,8 +152,9 @@ export function layerForCase(cfg: ReferenceConfig): RecurrentLayer<RecurrentStat
 }
 
 /**
- * Runs a case forward and backward in recur and compares output, h_n, c_n, the loss and the
- * gradients of input, h0, c0 and every parameter with PyTorch's.
+ * Runs a case forward and backward in recur and compares output, h_n, c_n (with gradients
+ * on, and again at inference), the loss and the gradients of input, h0, c0 and every
+ * parameter with PyTorch's.
  */
 export function runReferenceCase(
   c: ReferenceCase,
@@ -200,6 +202,12 @@ export function runReferenceCase(
   compare('output', output, c.output, fTol);
   compare('h_n', final.h, c.h_n, fTol);
   compare('c_n', final.c ?? null, c.c_n, fTol);
+  // The same forward at inference, which takes other paths (no saved state; the directions
+  // of a bidirectional layer write straight into the joined output).
+  const inference = noGrad(() => layer.forward(x, state, c.config.lengths ? { lengths: c.config.lengths } : {}));
+  compare('output (inference)', inference.output, c.output, fTol);
+  compare('h_n (inference)', inference.state.h, c.h_n, fTol);
+  compare('c_n (inference)', inference.state.c ?? null, c.c_n, fTol);
   // The loss sums many terms: allow the sum of the per-element tolerance budget, capped.
   compare('loss', { shape: [], data: [loss.data[0]!] }, { shape: [], data: [c.loss] }, fTol * 10);
   compare('grad input', gradOf(x), c.grads.input, gTol);

@@ -5,6 +5,7 @@ import { getBackend } from './backend.js';
 import { adamStep as referenceAdamStep } from './js/adam.js';
 import { gemm as referenceGemm } from './js/gemm.js';
 import { dropoutVariant, variantSequenceBackward, variantSequenceForward } from './js/variants/index.js';
+import { checkTarget, placeOutput } from './output-target.js';
 import type {
   AdamStepHyper,
   Backend,
@@ -52,8 +53,9 @@ function route(args: SequenceForwardArgs, backend: Backend): Route {
  *   reverse: false, saveForBackward: true, trace: false });   // r.y [T, B, H]
  */
 export function sequenceForward(args: SequenceForwardArgs, backend: Backend = getBackend()): SequenceForwardResult {
+  checkTarget(args);
   const r = route(args, backend);
-  return r.on === 'variant' ? variantSequenceForward(r.args, backend.gemm) : backend.sequenceForward(r.args);
+  return placeOutput(args, r.on === 'variant' ? variantSequenceForward(r.args, backend.gemm) : backend.sequenceForward(r.args));
 }
 
 /**
@@ -69,12 +71,14 @@ export function sequenceBackward(args: SequenceBackwardArgs, backend: Backend = 
 /**
  * Independent passes (the directions of a bidirectional layer), each as `sequenceForward`:
  * at once where the backend can (`sequenceForwardMany`: inference passes on plain kernels).
+ * Passes with an output target (`into`) leave their y there, whichever way they ran.
  */
 export function sequenceForwardMany(list: readonly SequenceForwardArgs[], backend: Backend = getBackend()): SequenceForwardResult[] {
   const routes = list.map((a) => route(a, backend));
   const together = list.length > 1 && backend.sequenceForwardMany !== undefined && routes.every((r) => r.on === 'backend' && !r.args.saveForBackward);
-  if (together) return backend.sequenceForwardMany!(routes.map((r) => r.args));
-  return list.map((a) => sequenceForward(a, backend));
+  if (!together) return list.map((a) => sequenceForward(a, backend));
+  list.forEach(checkTarget);
+  return backend.sequenceForwardMany!(routes.map((r) => r.args)).map((r, i) => placeOutput(list[i]!, r));
 }
 
 /** The selected backend's matrix product (`GemmFn`), the reference one where it has none. */

@@ -77,6 +77,22 @@ export interface SequenceForwardArgs {
    * CellVariant's inputMask and hiddenMask, computing what the variant kernels compute.
    */
   readonly dropout?: DropoutMasks;
+  /**
+   * Where y goes instead of a new array: the directions of a bidirectional layer at
+   * inference, each written straight into its half of the layer's output (no per-direction
+   * arrays, no concatenation). The result's y is then `into.data` itself.
+   */
+  readonly into?: OutputTarget;
+}
+
+/**
+ * Rows of a pass's output placed in a wider array: row r (of the T * B rows of P values)
+ * at data[r * stride + offset], e.g. stride 2P and offset 0 or P for the two directions.
+ */
+export interface OutputTarget {
+  readonly data: Float32Array;
+  readonly stride: number;
+  readonly offset: number;
 }
 
 /** Variational dropout masks, one per sequence, pre-scaled (0 or 1/(1-p)); null = none. */

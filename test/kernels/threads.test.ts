@@ -143,6 +143,56 @@ test('a bidirectional layer at inference gives the same output on 1 and 2 thread
   }
 });
 
+test('passes with output targets leave their rows in their columns on 1, 2 and 4 threads, and nothing changes with the next pass', () => {
+  const before = wasm.threads;
+  try {
+    let seed = 1700;
+    // Each list: the two directions of a layer (the reverse one with lengths on odd cases).
+    const lists = (['lstm', 'gru', 'rnn_tanh'] as CellMode[]).flatMap((mode) =>
+      [false, true].map((lengths) =>
+        [false, true].map((reverse) => makeArgs({ mode, T: 5, B: 7, I: 4, H: 6, proj: mode === 'lstm' && lengths ? 3 : 0, bias: true, lengths, reverse, seed: seed++ }, false, false)),
+      ),
+    );
+    wasm.setThreads(1);
+    const single = lists.map((list) => list.map((a) => wasm.sequenceForward(a)));
+    const column = (data: Float32Array, rows: number, width: number, offset: number, P: number) =>
+      Float32Array.from({ length: rows * P }, (_, i) => data[Math.floor(i / P) * width + offset + (i % P)]!);
+    // 1 thread: written from WASM memory; 2: one pass here, one on the worker (its reply
+    // borrowed); 4: each pass split in two chunks merged into the target.
+    for (const threads of [1, 2, 4]) {
+      wasm.setThreads(threads, { minWork: 0, minRows: 1 });
+      const kept: { data: Float32Array; copy: Float32Array; results: { hN: Float32Array; cN: Float32Array | null; hNCopy: Float32Array; cNCopy: Float32Array | null }[] }[] = [];
+      lists.forEach((list, n) => {
+        const { T, B, P } = list[0]!.dims;
+        const width = 2 * P + 1; // a spare column: nothing may be written outside the pass's own
+        const data = new Float32Array(T * B * width).fill(-7);
+        const got = wasm.sequenceForwardMany!(list.map((a, d) => ({ ...a, into: { data, stride: width, offset: d * P } })));
+        got.forEach((r, d) => {
+          const want = single[n]![d]!;
+          const what = `${threads} threads, case ${n} pass ${d}`;
+          assert.equal(r.y, data, `${what}: y is the target itself`);
+          assert.deepEqual(column(data, T * B, width, d * P, P), want.y, `${what}: its columns hold its y`);
+          assert.deepEqual(r.hN, want.hN, `${what}: hN identical`);
+          assert.deepEqual(r.cN, want.cN, `${what}: cN identical`);
+        });
+        assert.ok(column(data, T * B, width, 2 * P, 1).every((v) => v === -7), `${threads} threads, case ${n}: the spare column untouched`);
+        kept.push({ data, copy: data.slice(), results: got.map((r) => ({ hN: r.hN, cN: r.cN, hNCopy: r.hN.slice(), cNCopy: r.cN ? r.cN.slice() : null })) });
+      });
+      // Later passes reuse the workers' reply areas: what earlier passes returned stays.
+      kept.forEach((k, n) => {
+        assert.deepEqual(k.data, k.copy, `${threads} threads, case ${n}: output unchanged by later passes`);
+        k.results.forEach((r, d) => {
+          assert.deepEqual(r.hN, r.hNCopy, `${threads} threads, case ${n} pass ${d}: hN unchanged by later passes`);
+          assert.deepEqual(r.cN, r.cNCopy, `${threads} threads, case ${n} pass ${d}: cN unchanged by later passes`);
+        });
+      });
+    }
+  } finally {
+    wasm.setThreads(1);
+    wasm.setThreads(before, DEFAULT_POLICY);
+  }
+});
+
 /** Records the number of jobs of each round sent to the workers. */
 function spyJobs(): { posted: number[]; restore: () => void } {
   const run = WorkerPool.prototype.run;

@@ -2,6 +2,7 @@ import { ShapeError } from '../../errors.js';
 import type { SequenceForwardArgs, SequenceForwardResult, SequenceTrace } from '../types.js';
 import { gateCount } from '../types.js';
 import type { Arena } from './arena.js';
+import { writeRows } from '../output-target.js';
 import { callForward, foldedInputBias, packedFloats, recurrentBias, round16 } from './calls.js';
 import type { KernelExports } from './module.js';
 import type { PackCache, PackEntry } from './pack-cache.js';
@@ -142,7 +143,10 @@ export function wasmForward(
   const view = arena.f32();
   const copy = (ptr: number, n: number): Float32Array => view.slice(f(ptr), f(ptr) + n);
   const lastSlot = reverse ? 0 : T;
-  const y = yFromStates ? copy(pHs + (reverse ? 0 : B * P * 4), TB * P) : copy(pY, TB * P);
+  const yAt = yFromStates ? pHs + (reverse ? 0 : B * P * 4) : pY;
+  // With an output target, the rows go straight there (no array of this pass's own).
+  if (args.into) writeRows(view, f(yAt), TB, P, args.into);
+  const y = args.into ? args.into.data : copy(yAt, TB * P);
   const hN = copy(pHs + lastSlot * B * P * 4, B * P);
   const cN = lstm ? copy(pCs + cLast * B * H * 4, B * H) : null;
   // The T per-step states are the slots other than the initial one. Standalone arrays

@@ -1,5 +1,5 @@
-import { concatLast, dropout, reshape, select, stack, swapAxes01 } from '../../autograd/ops.js';
-import { recurrentPasses, type PassParams, type PassResult, type PassSpec } from '../../autograd/recurrent.js';
+import { dropout, reshape, select, stack, swapAxes01 } from '../../autograd/ops.js';
+import { recurrentPassesJoined, type JoinedPass, type PassParams, type PassSpec } from '../../autograd/recurrent.js';
 import { OptionError, ShapeError } from '../../errors.js';
 import { gateCount, gateNames, type StepKernel } from '../../kernels/types.js';
 import { getBackend } from '../../kernels/backend.js';
@@ -254,7 +254,6 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     const cN: Tensor[] = [];
     const traces: DirectionTrace[] = [];
     for (let l = 0; l < numLayers; l++) {
-      const outs: Tensor[] = [];
       const specs: PassSpec[] = [];
       for (let d = 0; d < D; d++) {
         const k = l * D + d;
@@ -264,14 +263,15 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
         const variant = passVariant(this.options, this.training, this.rng, shape);
         specs.push({ x: input, h0, c0, params: this.passes[k]!, options: { mode, reverse: d === 1, lengths, trace, ...(variant ? { variant } : {}) } });
       }
-      // Both directions at once: at inference, a backend with threads runs them concurrently.
-      recurrentPasses(specs).forEach((res, d) => {
-        outs.push(res.y);
+      // Both directions at once: at inference, a backend with threads runs them concurrently,
+      // each writing into its half of the layer's output.
+      const joined = recurrentPassesJoined(specs);
+      joined.passes.forEach((res, d) => {
         hN.push(res.hN);
         if (res.cN) cN.push(res.cN);
         if (trace) traces.push(this.directionTrace(res, l, d as 0 | 1, T, B));
       });
-      input = concatLast(outs);
+      input = joined.output;
       if (this.options.dropout > 0 && this.training && l < numLayers - 1) {
         input = dropout(input, this.options.dropout, this.rng);
       }
@@ -282,7 +282,7 @@ export class RecurrentLayer<S extends RecurrentState = RecurrentState> extends M
     return result;
   }
 
-  private directionTrace(res: PassResult, layer: number, direction: 0 | 1, T: number, B: number): DirectionTrace {
+  private directionTrace(res: JoinedPass, layer: number, direction: 0 | 1, T: number, B: number): DirectionTrace {
     const H = this.options.hiddenSize;
     const P = this.outSize;
     const names = gateNames(this.options.mode);

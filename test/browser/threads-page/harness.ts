@@ -52,7 +52,18 @@ async function run(settings: HarnessSettings): Promise<WorkerReport> {
   // The worker's part of an inference pass comes back borrowed (views of the reply area): the
   // first result must not change when the second pass writes that area again.
   const inferTwo = [wasm.sequenceForward(infer), wasm.sequenceForward(inferOther), ...wasm.sequenceForwardMany!(both(infer)), ...wasm.sequenceForwardMany!(both(inferOther))];
-  const inference = inferTwo.map((r, i) => compareForward(r, inferOne[i]!));
+  // Both directions written into one joined output (a bidirectional layer at inference):
+  // the worker's rows are placed from its borrowed reply, and its hN, cN copied out.
+  const { T, B, P } = infer.dims;
+  const joined = (x: ForwardArgs): { data: Float32Array; results: ReturnType<Backend['sequenceForward']>[] } => {
+    const data = new Float32Array(T * B * 2 * P);
+    const results = wasm.sequenceForwardMany!(both(x).map((a, d) => ({ ...a, into: { data, stride: 2 * P, offset: d * P } })));
+    return { data, results };
+  };
+  const column = (data: Float32Array, d: number): Float32Array => Float32Array.from({ length: T * B * P }, (_, i) => data[Math.floor(i / P) * 2 * P + d * P + (i % P)]!);
+  const joinedRuns = [joined(infer), joined(inferOther)];
+  const inferJoined = joinedRuns.flatMap(({ data, results }) => results.map((r, d) => ({ ...r, y: column(data, d) })));
+  const inference = [...inferTwo, ...inferJoined].map((r, i) => compareForward(r, [...inferOne, ...inferOne.slice(2)][i]!));
   wasm.setThreads(1);
   return {
     inference,

@@ -36,7 +36,8 @@ export interface WorkerReport {
   /**
    * Inference at 2 threads against the same at 1 thread (y, hN, cN; traces null): two passes
    * (the second on another input, run before the first is compared), then both directions of
-   * each input at once (sequenceForwardMany), as for a bidirectional layer.
+   * each input at once (sequenceForwardMany), as for a bidirectional layer, and the same
+   * again written into one joined output (`into`), as the layer does at inference.
    */
   readonly inference: readonly Record<string, Comparison>[];
   /** Two runs at threads 2: the first grows the reply areas (a chunk's forward reply is ~3.5 MB, the first area 1 MiB), the second reuses them. */

@@ -5,6 +5,7 @@ import type {
   SequenceGrads,
   SequenceTrace,
 } from '../../types.js';
+import { withoutTarget, writeRows } from '../../output-target.js';
 import type { Chunk, Rows } from './plan.js';
 
 // Splitting one pass across threads by batch rows: sequences are independent, so each
@@ -29,7 +30,8 @@ export function scatter(part: Float32Array, dst: Float32Array, T: number, B: num
 export function chunkForwardArgs(a: SequenceForwardArgs, c: Rows): SequenceForwardArgs {
   const { T, B, I, H, P } = a.dims;
   return {
-    ...a,
+    // The pass's output target is mergeForward's to fill.
+    ...withoutTarget(a),
     dims: { T, B: c.b1 - c.b0, I, H, P },
     x: gather(a.x, T, B, I, c),
     h0: a.h0.slice(c.b0 * P, c.b1 * P),
@@ -67,7 +69,8 @@ export const isSplitSaved = (v: unknown): v is SplitSaved => typeof v === 'objec
 /** Joins per-chunk forward results; `saved` keeps the chunks for the backward pass. */
 export function mergeForward(a: SequenceForwardArgs, parts: ChunkPass[], pool: object): SequenceForwardResult {
   const { T, B, H, P } = a.dims;
-  const y = new Float32Array(T * B * P);
+  const into = a.into;
+  const y = into ? into.data : new Float32Array(T * B * P);
   const hN = new Float32Array(B * P);
   const cN = a.mode === 'lstm' ? new Float32Array(B * H) : null;
   const first = parts[0]!.result.trace;
@@ -76,7 +79,10 @@ export function mergeForward(a: SequenceForwardArgs, parts: ChunkPass[], pool: o
     ? { gates: new Float32Array(T * B * G), c: first.c ? new Float32Array(T * B * H) : null, h: new Float32Array(T * B * P) }
     : null;
   for (const { chunk, result } of parts) {
-    scatter(result.y, y, T, B, P, chunk);
+    if (into) {
+      const n = chunk.b1 - chunk.b0;
+      writeRows(result.y, 0, T * n, P, into, (r) => Math.floor(r / n) * B + chunk.b0 + (r % n));
+    } else scatter(result.y, y, T, B, P, chunk);
     hN.set(result.hN, chunk.b0 * P);
     if (cN && result.cN) cN.set(result.cN, chunk.b0 * H);
     if (tr && result.trace) {

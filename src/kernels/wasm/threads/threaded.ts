@@ -1,4 +1,5 @@
 import { RecurError } from '../../../errors.js';
+import { withoutTarget, writeRows } from '../../output-target.js';
 import type { Backend, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, SequenceGrads } from '../../types.js';
 import { kernelVariant, type KernelVariant } from '../module.js';
 import { isSavedHandle } from '../saved.js';
@@ -149,9 +150,20 @@ export class ThreadedRunner {
     }
     const pool = this.readyPool(workersOf(plan.pieces.map((p) => p.chunk)));
     if (!pool) return each();
+    // A worker's whole pass is copied out at once when its y has a target and it has no
+    // trace (hN, cN are small): then every reply may be borrowed (split pieces always are
+    // copied, by mergeForward).
+    const remoteWhole = plan.pieces.filter((p) => p.whole && p.chunk.worker !== null).map((p) => list[p.pass]!);
+    const borrow = remoteWhole.every((a) => a.into !== undefined && !a.trace);
     let parts: ChunkPass[];
     try {
-      parts = this.forwardChunks(pool, plan.pieces.map((p) => ({ chunk: p.chunk, args: p.whole ? list[p.pass]! : chunkForwardArgs(list[p.pass]!, p.chunk) })));
+      const chunks = plan.pieces.map((p) => {
+        const a = list[p.pass]!;
+        // The target stays here: a worker's rows are placed in it when they come back.
+        const args = !p.whole ? chunkForwardArgs(a, p.chunk) : p.chunk.worker === null ? a : withoutTarget(a);
+        return { chunk: p.chunk, args };
+      });
+      parts = this.forwardChunks(pool, chunks, borrow);
     } catch (e) {
       if (!isWorkerError(e)) throw e;
       this.giveUp();
@@ -159,7 +171,7 @@ export class ThreadedRunner {
     }
     return list.map((a, pass) => {
       const mine = parts.filter((_, i) => plan.pieces[i]!.pass === pass);
-      return mine.length === 1 ? mine[0]!.result : mergeForward(a, mine, pool);
+      return mine.length === 1 ? ownWhole(a, mine[0]!.result, borrow) : mergeForward(a, mine, pool);
     });
   }
 
@@ -218,4 +230,17 @@ export class ThreadedRunner {
     this.pool = null;
     this.saves.clear();
   }
+}
+
+/**
+ * A whole pass's result as the caller keeps it: y in the pass's target when it has one and
+ * the result is elsewhere (a worker's reply), and with `borrowed` (views of a reply area,
+ * valid until the next job) hN and cN copied out.
+ */
+function ownWhole(a: SequenceForwardArgs, r: SequenceForwardResult, borrowed: boolean): SequenceForwardResult {
+  const into = a.into;
+  if (!into || r.y === into.data) return r;
+  const { T, B, P } = a.dims;
+  writeRows(r.y, 0, T * B, P, into);
+  return { ...r, y: into.data, hN: borrowed ? r.hN.slice() : r.hN, cN: borrowed && r.cN ? r.cN.slice() : r.cN };
 }
