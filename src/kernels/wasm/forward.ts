@@ -8,6 +8,9 @@ import type { KernelExports } from './module.js';
 import type { PackCache, PackEntry } from './pack-cache.js';
 import type { SavedStore } from './saved.js';
 
+/** The most input projections computed before the time loop (4 MB). */
+const UPFRONT_MAX_FLOATS = 1 << 20;
+
 /**
  * A whole-sequence forward pass on the WASM kernels (T >= 1). With saveForBackward, what
  * backward reads (states, gates, and the x and weights used) is written into a block the
@@ -65,8 +68,13 @@ export function wasmForward(
   const pWih = at ? at.wIh : arena.take(G * I);
   const pWihP = cIh ? 0 : arena.take(packedFloats(I, G));
   const pBias = bias ? arena.take(round16(G)) : 0;
-  // One step's input projections: the time loop makes them step by step from x.
-  const pXg = arena.take(B * G);
+  // One step's input projections: the time loop makes them step by step from x, so the
+  // [T, B, G] of them never go through memory. At batch 1-2 a step's is a matrix-vector
+  // product streaming all of W_ih: there one product over all steps first is faster (W1:
+  // 2.27 ms against 2.53, measured), with the same sums bit for bit (gemm's rows do not
+  // depend on the rows beside them).
+  const upfront = B <= 2 && TB * G <= UPFRONT_MAX_FLOATS;
+  const pXg = arena.take((upfront ? TB : B) * G);
   const pWhh = at ? at.wHh : arena.take(G * P);
   const pWhhP = cHh ? 0 : arena.take(packedFloats(P, G));
   const pBhh = bhh ? arena.take(round16(G)) : 0;
@@ -134,8 +142,9 @@ export function wasmForward(
     if (sameHh) store.borrow(kept.handle, 'wHh', cache!, cHh.block);
   }
   const whrP = proj ? packed(cHr, null, pWhr, 1, H, H, P, pWhrP) : 0;
+  if (upfront) k.gemm(pX, I, TB, I, wihP, G, pXg, G, pBias, 0);
   callForward(k, {
-    mode, T, B, H, P, xg: pXg, input: { x: pX, I, wihPacked: wihP, bias: pBias }, whhPacked: whhP, bhh: pBhh, whrPacked: whrP,
+    mode, T, B, H, P, xg: pXg, ...(upfront ? {} : { input: { x: pX, I, wihPacked: wihP, bias: pBias } }), whhPacked: whhP, bhh: pBhh, whrPacked: whrP,
     hs: pHs, cs: pCs, gates: pGates, hn: pHn, m: pM, save,
     y: pY, lengths: pLens, reverse, hg: pHg, mb: pMb, pb: pPb, hiddenMask: pHidMask, maskedH: pHm,
   });
