@@ -88,11 +88,14 @@ export interface SequenceForwardArgs {
 /**
  * Rows of a pass's output placed in a wider array: row r (of the T * B rows of P values)
  * at data[r * stride + offset], e.g. stride 2P and offset 0 or P for the two directions.
+ * With `batch`, the pass's B sequences are rows first..first+B-1 of a batch of `of` (a
+ * chunk of a batch split): its row (t, b) goes to row t * of + first + b.
  */
 export interface OutputTarget {
   readonly data: Float32Array;
   readonly stride: number;
   readonly offset: number;
+  readonly batch?: { readonly first: number; readonly of: number };
 }
 
 /** Variational dropout masks, one per sequence, pre-scaled (0 or 1/(1-p)); null = none. */

@@ -177,6 +177,16 @@ test('passes with output targets leave their rows in their columns on 1, 2 and 4
         });
         assert.ok(column(data, T * B, width, 2 * P, 1).every((v) => v === -7), `${threads} threads, case ${n}: the spare column untouched`);
         kept.push({ data, copy: data.slice(), results: got.map((r) => ({ hN: r.hN, cN: r.cN, hNCopy: r.hN.slice(), cNCopy: r.cN ? r.cN.slice() : null })) });
+        // One pass alone, split by batch rows on 2 and 4 threads (this thread's chunk writes
+        // its rows into the output itself): without a target, and into a target.
+        const alone = wasm.sequenceForward(list[1]!);
+        assert.deepEqual(alone.y, single[n]![1]!.y, `${threads} threads, case ${n}: a pass alone, y identical`);
+        assert.deepEqual(alone.hN, single[n]![1]!.hN, `${threads} threads, case ${n}: a pass alone, hN identical`);
+        const wide = new Float32Array(T * B * width).fill(-7);
+        const placed = wasm.sequenceForward({ ...list[1]!, into: { data: wide, stride: width, offset: 1 } });
+        assert.equal(placed.y, wide);
+        assert.deepEqual(column(wide, T * B, width, 1, P), single[n]![1]!.y, `${threads} threads, case ${n}: a pass alone into a target`);
+        assert.ok(column(wide, T * B, width, 0, 1).every((v) => v === -7), `${threads} threads, case ${n}: the column before the target untouched`);
       });
       // Later passes reuse the workers' reply areas: what earlier passes returned stays.
       kept.forEach((k, n) => {

@@ -154,7 +154,7 @@ export function wasmForward(
   const lastSlot = reverse ? 0 : T;
   const yAt = yFromStates ? pHs + (reverse ? 0 : B * P * 4) : pY;
   // With an output target, the rows go straight there (no array of this pass's own).
-  if (args.into) writeRows(view, f(yAt), TB, P, args.into);
+  if (args.into) writeRows(view, f(yAt), T, B, P, args.into);
   const y = args.into ? args.into.data : copy(yAt, TB * P);
   const hN = copy(pHs + lastSlot * B * P * 4, B * P);
   const cN = lstm ? copy(pCs + cLast * B * H * 4, B * H) : null;

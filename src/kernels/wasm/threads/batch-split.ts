@@ -5,7 +5,7 @@ import type {
   SequenceGrads,
   SequenceTrace,
 } from '../../types.js';
-import { withoutTarget, writeRows } from '../../output-target.js';
+import { chunkTarget, withoutTarget, writeRows } from '../../output-target.js';
 import type { Chunk, Rows } from './plan.js';
 
 // Splitting one pass across threads by batch rows: sequences are independent, so each
@@ -27,11 +27,12 @@ export function scatter(part: Float32Array, dst: Float32Array, T: number, B: num
 }
 
 /** The forward arguments of rows b0..b1 alone (fresh arrays, to be sent to a worker). */
-export function chunkForwardArgs(a: SequenceForwardArgs, c: Rows): SequenceForwardArgs {
+export function chunkForwardArgs(a: SequenceForwardArgs, c: Chunk): SequenceForwardArgs {
   const { T, B, I, H, P } = a.dims;
   return {
-    // The pass's output target is mergeForward's to fill.
-    ...withoutTarget(a),
+    // A worker's rows go to the pass's output target in mergeForward; this thread's chunk
+    // writes its rows there itself.
+    ...(a.into && c.worker === null ? { ...a, into: chunkTarget(a.into, B, c.b0) } : withoutTarget(a)),
     dims: { T, B: c.b1 - c.b0, I, H, P },
     x: gather(a.x, T, B, I, c),
     h0: a.h0.slice(c.b0 * P, c.b1 * P),
@@ -79,10 +80,8 @@ export function mergeForward(a: SequenceForwardArgs, parts: ChunkPass[], pool: o
     ? { gates: new Float32Array(T * B * G), c: first.c ? new Float32Array(T * B * H) : null, h: new Float32Array(T * B * P) }
     : null;
   for (const { chunk, result } of parts) {
-    if (into) {
-      const n = chunk.b1 - chunk.b0;
-      writeRows(result.y, 0, T * n, P, into, (r) => Math.floor(r / n) * B + chunk.b0 + (r % n));
-    } else scatter(result.y, y, T, B, P, chunk);
+    if (!into) scatter(result.y, y, T, B, P, chunk);
+    else if (result.y !== into.data) writeRows(result.y, 0, T, chunk.b1 - chunk.b0, P, chunkTarget(into, B, chunk.b0));
     hN.set(result.hN, chunk.b0 * P);
     if (cN && result.cN) cN.set(result.cN, chunk.b0 * H);
     if (tr && result.trace) {

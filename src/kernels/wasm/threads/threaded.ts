@@ -96,16 +96,19 @@ export class ThreadedRunner {
     if (plan.strategy === 'single') return this.single.sequenceForward(a);
     const pool = this.readyPool(workersOf(plan.chunks));
     if (!pool) return this.single.sequenceForward(a);
+    // At inference the output is made first and this thread's chunk writes its rows there
+    // itself (no array of its own: fresh memory is dear in browsers).
+    const target = a.saveForBackward || a.trace ? a : withTarget(a);
     let parts: ChunkPass[];
     try {
       // Without a save, mergeForward copies every part at once, so replies may be borrowed.
-      parts = this.forwardChunks(pool, plan.chunks.map((chunk) => ({ chunk, args: chunkForwardArgs(a, chunk) })), !a.saveForBackward);
+      parts = this.forwardChunks(pool, plan.chunks.map((chunk) => ({ chunk, args: chunkForwardArgs(target, chunk) })), !a.saveForBackward);
     } catch (e) {
       if (!isWorkerError(e)) throw e;
       this.giveUp();
       return this.single.sequenceForward(a);
     }
-    const merged = mergeForward(a, parts, pool);
+    const merged = mergeForward(target, parts, pool);
     // The workers' saves are freed by their backward; if the graph is dropped first, here.
     if (merged.saved) {
       const remote = parts.flatMap((p) => (p.chunk.worker !== null && isSavedHandle(p.result.saved) ? [{ worker: p.chunk.worker, savedId: p.result.saved.savedId }] : []));
@@ -241,6 +244,13 @@ function ownWhole(a: SequenceForwardArgs, r: SequenceForwardResult, borrowed: bo
   const into = a.into;
   if (!into || r.y === into.data) return r;
   const { T, B, P } = a.dims;
-  writeRows(r.y, 0, T * B, P, into);
+  writeRows(r.y, 0, T, B, P, into);
   return { ...r, y: into.data, hN: borrowed ? r.hN.slice() : r.hN, cN: borrowed && r.cN ? r.cN.slice() : r.cN };
+}
+
+/** The pass with an output target: its own, or a new [T, B, P] array. */
+function withTarget(a: SequenceForwardArgs): SequenceForwardArgs {
+  if (a.into) return a;
+  const { T, B, P } = a.dims;
+  return { ...a, into: { data: new Float32Array(T * B * P), stride: P, offset: 0 } };
 }
