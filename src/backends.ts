@@ -20,6 +20,7 @@ export type {
   AdamStepHyper,
   DropoutMasks,
   GemmFn,
+  OutputTarget,
   SequenceBackwardArgs,
   SequenceDims,
   SequenceForwardArgs,

@@ -80,7 +80,8 @@ export interface SequenceForwardArgs {
   /**
    * Where y goes instead of a new array: the directions of a bidirectional layer at
    * inference, each written straight into its half of the layer's output (no per-direction
-   * arrays, no concatenation). The result's y is then `into.data` itself.
+   * arrays, no concatenation). The result's y is then `into.data` itself. A backend may
+   * ignore it and return y of its own: the layers' entry point copies it there then.
    */
   readonly into?: OutputTarget;
 }
