@@ -16,6 +16,12 @@ without looking at the held-out speaker.
     /usr/bin/python3 scripts/audio-baseline.py --speakers lucas --epochs 20
     /usr/bin/python3 scripts/audio-baseline.py --speed 0.9,1.0,1.1 --cmvn --pooling mean
     /usr/bin/python3 scripts/audio-baseline.py --rms 0.05 --log-offset 0.01 --speed 0.9,1.0,1.1 --speaker-norm meanvar
+
+--vtlp trains on mel filterbanks warped as recur's vtlpWarp (src/data/audio/vtlp.ts); --vtln-test
+picks the held-out speaker's warp without labels (unsupervised ML-VTLN) and prints every warp's
+score and accuracy, the oracle and the average over all warps:
+
+    /usr/bin/python3 scripts/audio-baseline.py --rms 0.05 --log-offset 0.01 --speed 0.9,1.0,1.1 --speaker-norm meanvar --vtln-test 0.82:1.18:0.02
 """
 import argparse
 import glob
@@ -30,6 +36,7 @@ import torchaudio
 
 SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo']
 RATE = 8000
+VTLP_BOUNDARY = 0.8
 
 
 def parse():
@@ -64,6 +71,10 @@ def parse():
     p.add_argument('--smooth', type=float, default=0.0, help='label smoothing')
     p.add_argument('--ensemble', type=int, default=1, help='models trained with different seeds, logits averaged')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--vtlp', default='', help='VTLP training warps (Jaitly & Hinton 2013), e.g. 0.9,0.95,1.0,1.05,1.1: each clip drawn with one per step; each (speaker, speed, alpha) its own --speaker-norm group')
+    p.add_argument('--vtln-test', default='', help='unsupervised test-time VTLN: warp grid lo:hi:step (e.g. 0.82:1.18:0.02); the held-out speaker scored at each alpha, the alpha chosen by --vtln-criterion without labels')
+    p.add_argument('--vtln-criterion', default='maxlogp', choices=['maxlogp', 'entropy'], help='mean max log-probability or mean negative entropy over the recordings')
+    p.add_argument('--threads', type=int, default=1, help='torch threads')
     return p.parse_args()
 
 
@@ -77,11 +88,46 @@ def load(data):
     return clips
 
 
-def features(wav, a, mel):
+def vtlp_warp(alpha, f_max):
+    """recur's vtlpWarp (src/data/audio/vtlp.ts): f -> alpha f up to the knee, then the line to (f_max, f_max)."""
+    knee = f_max * VTLP_BOUNDARY * min(alpha, 1) / alpha
+    slope = (f_max - alpha * knee) / (f_max - knee)
+    return lambda hz: torch.where(hz <= knee, alpha * hz, f_max - slope * (f_max - hz))
+
+
+def warped_fbank(mel, alpha):
+    """The filterbank [bins, n_mels] of torchaudio's MelScale with each bin read at vtlp_warp(bin Hz), as recur's melFilterbank with a warp."""
+    ms = mel.mel_scale
+    if alpha == 1.0:
+        return ms.fb
+    bins, half = ms.fb.shape[0], RATE // 2
+    hz = vtlp_warp(alpha, half)(torch.arange(bins, dtype=torch.float64) * half / (bins - 1))
+    to_mel = lambda f: 2595 * torch.log10(1 + f / 700)
+    pts = torch.linspace(float(to_mel(torch.tensor(float(ms.f_min)))), float(to_mel(torch.tensor(float(ms.f_max)))), ms.n_mels + 2, dtype=torch.float64)
+    f = 700 * (10 ** (pts / 2595) - 1)
+    down = (hz[:, None] - f[None, :-2]) / (f[1:-1] - f[:-2])
+    up = (f[None, 2:] - hz[:, None]) / (f[2:] - f[1:-1])
+    return torch.clamp(torch.minimum(down, up), min=0).to(ms.fb.dtype)
+
+
+def prepare(wav, a):
     x = wav - wav.mean()
     if a.rms > 0:
         x = x * (a.rms / x.pow(2).mean().sqrt().clamp_min(1e-8))
-    m = mel(x)
+    return x
+
+
+def features(wav, a, mel):
+    return features_of_mel(mel(prepare(wav, a)), a)
+
+
+def warped_features(wav, a, mel, fbs):
+    """features() for each filterbank in fbs (alpha -> [bins, n_mels]), sharing one power spectrogram."""
+    spec = mel.spectrogram(prepare(wav, a))
+    return {al: features_of_mel((spec.T @ fb).T, a) for al, fb in fbs.items()}
+
+
+def features_of_mel(m, a):
     if a.trim:
         energy = 10 * torch.log10(m.sum(0) + 1e-10)
         keep = (energy > energy.max() - a.trim).nonzero().flatten()
@@ -172,10 +218,23 @@ def run(a, clips, train_sel, test_sel, mel, label):
     train = [c for c in clips if train_sel(c)]
     test = [c for c in clips if test_sel(c)]
     # Training features of every speed factor; the normaliser is fitted on the unperturbed ones.
-    train_f = {k: [features(speed(c['wav'], k), a, mel) for c in train] for k in factors}
+    alphas = [float(s) for s in a.vtlp.split(',')] if a.vtlp else []
+    if alphas:
+        # Each (speed, alpha) a list of its own, so --speaker-norm groups by (speaker, speed, alpha).
+        fbs = {al: warped_fbank(mel, al) for al in alphas}
+        train_f = {}
+        for k in factors:
+            per_clip = [warped_features(speed(c['wav'], k), a, mel, fbs) for c in train]
+            for al in alphas:
+                train_f[(k, al)] = [d[al] for d in per_clip]
+        keys = [(k, al) for k in factors for al in alphas]
+    else:
+        train_f = {k: [features(speed(c['wav'], k), a, mel) for c in train] for k in factors}
+        keys = factors
     if a.speaker_norm:
         train_f = {k: speaker_norm(v, train, a.speaker_norm) for k, v in train_f.items()}
-    base = train_f[1.0] if 1.0 in train_f else train_f[factors[0]]
+    base_key = (1.0 if 1.0 in factors else factors[0], 1.0 if 1.0 in alphas else alphas[0]) if alphas else (1.0 if 1.0 in train_f else factors[0])
+    base = train_f[base_key]
     cat = torch.cat(base)
     mu, sd = cat.mean(0), cat.std(0).clamp_min(1e-5)
     norm = lambda f: (f - mu) / sd
@@ -186,6 +245,16 @@ def run(a, clips, train_sel, test_sel, mel, label):
             raw = speaker_norm(raw, test, a.speaker_norm)
         return [norm(f) for f in raw]
     test_f = test_features(1.0)
+    vtln = {}
+    if a.vtln_test:
+        lo, hi, step = (float(v) for v in a.vtln_test.split(':'))
+        grid = [round(lo + i * step, 6) for i in range(int(round((hi - lo) / step)) + 1)]
+        per_clip = [warped_features(c['wav'], a, mel, {al: warped_fbank(mel, al) for al in grid}) for c in test]
+        for al in grid:
+            raw = [d[al] for d in per_clip]
+            if a.speaker_norm:
+                raw = speaker_norm(raw, test, a.speaker_norm)
+            vtln[al] = [norm(f) for f in raw]
     tta = [test_features(float(k)) for k in a.tta.split(',')] if a.tta else []
     y = torch.tensor([c['digit'] for c in train])
     yt = torch.tensor([c['digit'] for c in test])
@@ -195,7 +264,7 @@ def run(a, clips, train_sel, test_sel, mel, label):
     for e in range(a.ensemble):
         torch.manual_seed(a.seed * 100 + e)
         g = torch.Generator().manual_seed(a.seed * 100 + e)
-        model = Net(a, train_f[factors[0]][0].shape[1])
+        model = Net(a, train_f[keys[0]][0].shape[1])
         opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.wd)
         lossf = nn.CrossEntropyLoss(label_smoothing=a.smooth)
         start = time.time()
@@ -206,7 +275,11 @@ def run(a, clips, train_sel, test_sel, mel, label):
             for i in range(0, len(perm), a.batch):
                 idx = perm[i:i + a.batch].tolist()
                 ks = torch.randint(0, len(factors), (len(idx),), generator=g).tolist()
-                fs = [train_f[factors[k]][j] for j, k in zip(idx, ks)]
+                if alphas:
+                    ws = torch.randint(0, len(alphas), (len(idx),), generator=g).tolist()
+                    fs = [train_f[(factors[k], alphas[w])][j] for j, k, w in zip(idx, ks, ws)]
+                else:
+                    fs = [train_f[factors[k]][j] for j, k in zip(idx, ks)]
                 if a.specaug:
                     fs = [spec_augment(f, g) for f in fs]
                 loss = lossf(model(*batch(fs)), y[idx])
@@ -224,13 +297,35 @@ def run(a, clips, train_sel, test_sel, mel, label):
         acc_tta = (sum(logits_of(models, f) for f in tta).argmax(1) == yt).float().mean().item()
         print(f'{label}: without TTA {acc:.3f}, with TTA over {a.tta}: {acc_tta:.3f}', flush=True)
         acc = acc_tta
+    if vtln:
+        acc = report_vtln(a, models, vtln, yt, label, acc)
     print(f'{label}: {acc:.3f} ({time.time() - t0:.0f} s)', flush=True)
     return acc
 
 
+def report_vtln(a, models, vtln, yt, label, acc1):
+    """Scores every test warp without labels, prints the choice, the oracle and the all-warp average; returns the chosen warp's accuracy."""
+    rows = {}
+    for al, fs in vtln.items():
+        lp = logits_of(models, fs)
+        maxlogp = lp.max(1).values.mean().item()
+        negent = (lp.exp() * lp).sum(1).mean().item()
+        rows[al] = (lp, maxlogp, negent, (lp.argmax(1) == yt).float().mean().item())
+    print(f'  {label} vtln: alpha maxlogp negentropy acc')
+    for al, (_, ml, ne, ac) in rows.items():
+        print(f'    {al:.2f} {ml:.4f} {ne:.4f} {ac:.3f}')
+    pick = lambda i: max(rows, key=lambda al: rows[al][i])
+    a_ml, a_ne, a_or = pick(1), pick(2), pick(3)
+    avg = (sum(r[0] for r in rows.values()).argmax(1) == yt).float().mean().item()
+    one = rows[1.0][3] if 1.0 in rows else acc1
+    print(f'VTLN {label}: alpha1 {one:.3f} | maxlogp alpha {a_ml:.2f} acc {rows[a_ml][3]:.3f} | entropy alpha {a_ne:.2f} acc {rows[a_ne][3]:.3f} | oracle alpha {a_or:.2f} acc {rows[a_or][3]:.3f} | avg-all {avg:.3f}', flush=True)
+    chosen = a_ml if a.vtln_criterion == 'maxlogp' else a_ne
+    return rows[chosen][3]
+
+
 def main():
     a = parse()
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
     mel = torchaudio.transforms.MelSpectrogram(sample_rate=RATE, n_fft=256, win_length=200, hop_length=80, n_mels=a.n_mels, f_max=a.f_max)
     clips = load(a.data)
     print(vars(a), flush=True)
