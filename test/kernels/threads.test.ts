@@ -145,6 +145,7 @@ test('a bidirectional layer at inference gives the same output on 1 and 2 thread
 
 test('passes with output targets leave their rows in their columns on 1, 2 and 4 threads, and nothing changes with the next pass', () => {
   const before = wasm.threads;
+  const { posted, restore } = spyJobs();
   try {
     let seed = 1700;
     // Each list: the two directions of a layer (the reverse one with lengths on odd cases).
@@ -157,8 +158,10 @@ test('passes with output targets leave their rows in their columns on 1, 2 and 4
     const single = lists.map((list) => list.map((a) => wasm.sequenceForward(a)));
     const column = (data: Float32Array, rows: number, width: number, offset: number, P: number) =>
       Float32Array.from({ length: rows * P }, (_, i) => data[Math.floor(i / P) * width + offset + (i % P)]!);
-    // 1 thread: written from WASM memory; 2: one pass here, one on the worker (its reply
-    // borrowed); 4: each pass split in two chunks merged into the target.
+    // 1 thread: written from WASM memory; 2: one pass here, one on the worker, placed when
+    // it comes back; 4: each pass split in two chunks merged into the target. (Node's
+    // replies are messages, never borrowed views: the browser threads page checks that a
+    // borrowed reply's rows and states are copied out.)
     for (const threads of [1, 2, 4]) {
       wasm.setThreads(threads, { minWork: 0, minRows: 1 });
       const kept: { data: Float32Array; copy: Float32Array; results: { hN: Float32Array; cN: Float32Array | null; hNCopy: Float32Array; cNCopy: Float32Array | null }[] }[] = [];
@@ -166,7 +169,10 @@ test('passes with output targets leave their rows in their columns on 1, 2 and 4
         const { T, B, P } = list[0]!.dims;
         const width = 2 * P + 1; // a spare column: nothing may be written outside the pass's own
         const data = new Float32Array(T * B * width).fill(-7);
+        posted.length = 0;
         const got = wasm.sequenceForwardMany!(list.map((a, d) => ({ ...a, into: { data, stride: width, offset: d * P } })));
+        // Workers took part (not a fallback to this thread): one round of 1 job on 2 threads, of 3 on 4.
+        assert.deepEqual(posted, threads > 1 ? [threads - 1] : [], `${threads} threads, case ${n}: jobs per round`);
         got.forEach((r, d) => {
           const want = single[n]![d]!;
           const what = `${threads} threads, case ${n} pass ${d}`;
@@ -179,7 +185,9 @@ test('passes with output targets leave their rows in their columns on 1, 2 and 4
         kept.push({ data, copy: data.slice(), results: got.map((r) => ({ hN: r.hN, cN: r.cN, hNCopy: r.hN.slice(), cNCopy: r.cN ? r.cN.slice() : null })) });
         // One pass alone, split by batch rows on 2 and 4 threads (this thread's chunk writes
         // its rows into the output itself): without a target, and into a target.
+        posted.length = 0;
         const alone = wasm.sequenceForward(list[1]!);
+        assert.deepEqual(posted, threads > 1 ? [threads - 1] : [], `${threads} threads, case ${n}: a pass alone, split`);
         assert.deepEqual(alone.y, single[n]![1]!.y, `${threads} threads, case ${n}: a pass alone, y identical`);
         assert.deepEqual(alone.hN, single[n]![1]!.hN, `${threads} threads, case ${n}: a pass alone, hN identical`);
         const wide = new Float32Array(T * B * width).fill(-7);
@@ -188,7 +196,7 @@ test('passes with output targets leave their rows in their columns on 1, 2 and 4
         assert.deepEqual(column(wide, T * B, width, 1, P), single[n]![1]!.y, `${threads} threads, case ${n}: a pass alone into a target`);
         assert.ok(column(wide, T * B, width, 0, 1).every((v) => v === -7), `${threads} threads, case ${n}: the column before the target untouched`);
       });
-      // Later passes reuse the workers' reply areas: what earlier passes returned stays.
+      // What earlier passes returned stays as it was after later ones.
       kept.forEach((k, n) => {
         assert.deepEqual(k.data, k.copy, `${threads} threads, case ${n}: output unchanged by later passes`);
         k.results.forEach((r, d) => {
@@ -198,6 +206,7 @@ test('passes with output targets leave their rows in their columns on 1, 2 and 4
       });
     }
   } finally {
+    restore();
     wasm.setThreads(1);
     wasm.setThreads(before, DEFAULT_POLICY);
   }
