@@ -35,7 +35,7 @@ for (const backend of backends) {
     for (const [m, n, k] of sizes) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
-          for (const [alpha, beta] of [[1, 0], [0.5, 1], [2, -0.25]] as const) {
+          for (const [alpha, beta] of [[1, 0], [1, 1], [0.5, 1], [2, -0.25]] as const) {
             const lda = (transA ? m : k) + 3;
             const ldb = (transB ? k : n) + 1;
             const ldc = n + 2;
@@ -52,6 +52,33 @@ for (const backend of backends) {
             assertClose(`${backend.name} m${m} n${n} k${k} tA${transA} tB${transB} a${alpha} b${beta}`, got, want, 1e-5 * Math.sqrt(k) * 4);
           }
         }
+      }
+    }
+  });
+}
+
+for (const backend of backends.slice(1)) {
+  test(`gemm on ${backend.name}: adding into C (alpha 1, beta 1) gives the product plus the old C, one rounding, bit for bit; a transposed A the same, contiguous or strided`, () => {
+    const r = seeded(11);
+    const gemm = backend.gemm!;
+    // k 64 and 256: the kernel adds the old C itself; k 300: added while copying out (all
+    // above the size the reference loops take, whose sums are float64).
+    for (const [m, n, k] of [[40, 48, 64], [1, 200, 256], [33, 20, 300]] as const) {
+      for (const pad of [0, 3]) {
+        const lda = m + pad; // A transposed: k rows of m
+        const a = Float32Array.from({ length: k * lda }, () => r());
+        const b = Float32Array.from({ length: k * n }, () => r());
+        const c0 = Float32Array.from({ length: m * n }, () => r());
+        const product = new Float32Array(m * n);
+        gemm(true, false, m, n, k, 1, a, 0, lda, b, 0, n, 0, product, 0, n);
+        const got = Float32Array.from(c0);
+        gemm(true, false, m, n, k, 1, a, 0, lda, b, 0, n, 1, got, 0, n);
+        assert.deepEqual(got, Float32Array.from(product, (v, i) => v + c0[i]!), `m${m} n${n} k${k} lda${lda}: product + C`);
+        // The same A stored untransposed (m rows of k): the same bits.
+        const aRows = Float32Array.from({ length: m * k }, (_, i) => a[(i % k) * lda + Math.floor(i / k)]!);
+        const plain = new Float32Array(m * n);
+        gemm(false, false, m, n, k, 1, aRows, 0, k, b, 0, n, 0, plain, 0, n);
+        assert.deepEqual(product, plain, `m${m} n${n} k${k} lda${lda}: transposed A in WASM = A stored as rows`);
       }
     }
   });
