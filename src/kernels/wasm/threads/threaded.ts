@@ -1,5 +1,5 @@
 import { RecurError } from '../../../errors.js';
-import { withoutTarget, writeRows } from '../../output-target.js';
+import { placeOutput, withoutTarget } from '../../output-target.js';
 import type { Backend, SequenceBackwardArgs, SequenceForwardArgs, SequenceForwardResult, SequenceGrads } from '../../types.js';
 import { kernelVariant, type KernelVariant } from '../module.js';
 import { isSavedHandle } from '../saved.js';
@@ -241,11 +241,9 @@ export class ThreadedRunner {
  * valid until the next job) hN and cN copied out.
  */
 function ownWhole(a: SequenceForwardArgs, r: SequenceForwardResult, borrowed: boolean): SequenceForwardResult {
-  const into = a.into;
-  if (!into || r.y === into.data) return r;
-  const { T, B, P } = a.dims;
-  writeRows(r.y, 0, T, B, P, into);
-  return { ...r, y: into.data, hN: borrowed ? r.hN.slice() : r.hN, cN: borrowed && r.cN ? r.cN.slice() : r.cN };
+  const placed = placeOutput(a, r);
+  if (placed === r || !borrowed) return placed;
+  return { ...placed, hN: r.hN.slice(), cN: r.cN ? r.cN.slice() : null };
 }
 
 /** The pass with an output target: its own, or a new [T, B, P] array. */
