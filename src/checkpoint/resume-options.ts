@@ -54,6 +54,7 @@ export const SAVED_AT: Record<string, string> = {
   topDb: 'spec.audio.topDb',
   pooling: 'spec.audio.pooling',
   speakerNorm: 'spec.audio.speakerNorm',
+  valSplit: 'spec.audio.valSplit',
   augment: 'spec.audio.augment',
   lr: 'plan.lr',
   schedule: 'plan.schedule',

@@ -260,6 +260,7 @@ async function runTrain(data: string | undefined, flags: TrainFlags, given: Read
     `recur: ${session.spec.kind} with a ${session.spec.model.numLayers}x${session.spec.model.hiddenSize} ${session.spec.model.cell.toUpperCase()} ` +
       `(${task.model.parameterCount().toLocaleString('en')} parameters) on ${session.dataPath}; checkpoints in ${out}`,
   );
+  if (task.describeParts) log(`recur: ${task.describeParts()}`);
   const saver = new CheckpointSaver(out, session);
   let interrupts = 0;
   const onSigint = () => {

@@ -3,11 +3,26 @@ import { Rng } from '../tensor/random.js';
 
 /**
  * Training, validation and test parts of a set of recordings. With groups (speakers,
- * microphones, sources), the test part holds whole groups, and so does the validation part
- * when there are at least MIN_GROUPS_FOR_GROUP_VALIDATION groups: the accuracy reported is then
- * for voices the model never heard. Files named by a test pattern (e.g. an official split) form
- * the test part instead.
+ * microphones, sources), the test part holds whole groups: the accuracy reported is then for
+ * voices the model never heard. Files named by a test pattern (e.g. an official split) form
+ * the test part instead. How validation is chosen is `ValSplit`.
  */
+
+/**
+ * How the validation part is chosen when the recordings have groups:
+ * - 'groups': whole groups, so that early stopping and the best epoch are judged on voices
+ *   the model never heard;
+ * - 'files': a random share of the training groups' recordings, so that every group left
+ *   after the test part is trained on;
+ * - 'auto': whole groups when the test part's groups are unheard and at least
+ *   MIN_TRAINING_GROUPS groups would still be trained on, else files. Five speakers with one
+ *   held out for test: files, so the model learns from four voices rather than three.
+ * Absent (checkpoints before this option): whole groups whenever there are at least 4 groups
+ * in all, the rule they were split by.
+ */
+export type ValSplit = 'auto' | 'groups' | 'files';
+
+export const VAL_SPLITS: readonly ValSplit[] = ['auto', 'groups', 'files'];
 
 /** What the split reads of each recording. */
 export interface SplitItem {
@@ -23,6 +38,8 @@ export interface SplitOptions {
   seed: number;
   /** Some item is marked `test`: those form the test part, whatever testFraction says. */
   byPattern?: boolean;
+  /** How validation is chosen with groups (absent: the rule of checkpoints before ValSplit). */
+  valSplit?: ValSplit;
 }
 
 /** Indices of the items in each part, each in ascending order. */
@@ -32,8 +49,11 @@ export interface AudioSplit {
   test: number[];
 }
 
-/** With fewer groups than this, validation is a random part of the training groups' files. */
+/** Absent valSplit: with fewer groups than this in all, validation is a random part of the training groups' files. */
 export const MIN_GROUPS_FOR_GROUP_VALIDATION = 4;
+
+/** 'auto': whole validation groups only when at least this many groups are still trained on. */
+export const MIN_TRAINING_GROUPS = 4;
 
 /** `n` of `count` rounded, at least 1 when the fraction is positive. */
 function take(count: number, fraction: number): number {
@@ -58,10 +78,13 @@ function holdOut(idx: number[], items: readonly SplitItem[], fraction: number, g
  *
  * @example
  * const items = names.map((n) => ({ group: /^\d_([a-z]+)_/.exec(n)![1] }));
- * const { train, val, test } = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed: 0 });
- * // 5 speakers: test 1 speaker, validation 1 speaker, training 3 speakers
+ * const { train, val, test } = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed: 0, valSplit: 'auto' });
+ * // 5 speakers: test 1 speaker; training the other 4, less 10% of their recordings for validation
  */
 export function splitRecordings(items: readonly SplitItem[], options: SplitOptions): AudioSplit {
+  if (options.valSplit !== undefined && !VAL_SPLITS.includes(options.valSplit)) {
+    throw new FormatError(`valSplit must be one of ${VAL_SPLITS.join(', ')}, got ${JSON.stringify(options.valSplit)}`);
+  }
   const all = items.map((_, i) => i);
   const grouped = items.length > 0 && items.every((x) => x.group !== undefined);
   const rng = new Rng(options.seed);
@@ -74,7 +97,7 @@ export function splitRecordings(items: readonly SplitItem[], options: SplitOptio
     [test, rest] = holdOut(all, items, options.testFraction, grouped, rng);
   }
   const groupCount = grouped ? new Set(items.map((x) => x.group)).size : 0;
-  const groupVal = grouped && groupCount >= MIN_GROUPS_FOR_GROUP_VALIDATION;
+  const groupVal = grouped && validationByGroups(items, test, rest, options);
   const [val, train] = holdOut(rest, items, options.valFraction, groupVal, rng);
   const what = grouped ? `${items.length} recordings in ${groupCount} groups` : `${items.length} recordings`;
   if (test.length === 0) {
@@ -83,4 +106,15 @@ export function splitRecordings(items: readonly SplitItem[], options: SplitOptio
   if (val.length === 0) throw new FormatError(`${what}: the validation part is empty; give --val-fraction > 0`);
   if (train.length < 2) throw new FormatError(`${what} are too few to split into training, validation and test parts`);
   return { train, val, test };
+}
+
+/** Whether the validation part holds whole groups (the recordings have groups). */
+function validationByGroups(items: readonly SplitItem[], test: number[], rest: number[], options: SplitOptions): boolean {
+  const how = options.valSplit;
+  if (how === undefined) return new Set(items.map((x) => x.group)).size >= MIN_GROUPS_FOR_GROUP_VALIDATION;
+  if (how !== 'auto') return how === 'groups';
+  const restGroups = new Set(rest.map((i) => items[i]!.group));
+  // A test part that shares groups with training (an official split) asks nothing of unheard voices.
+  if (test.some((i) => restGroups.has(items[i]!.group))) return false;
+  return restGroups.size - take(restGroups.size, options.valFraction) >= MIN_TRAINING_GROUPS;
 }

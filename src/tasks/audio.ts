@@ -7,7 +7,7 @@ import { accuracy, confusionMatrix } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 import { augmentClip, batchRng, bucketBatches, clipLogits, NOISE_FLOOR_SPAN_DB, type AudioAugment } from './audio-batch.js';
 import { speakersOf } from './audio-speakers.js';
-import { splitRecordings, type AudioSplit } from './audio-split.js';
+import { splitRecordings, type AudioSplit, type ValSplit } from './audio-split.js';
 import { clipPower, perRecording, vtlpAlpha, vtlpFeatures, withNoiseFloor, type PowerFrames } from './audio-vtlp.js';
 
 /**
@@ -79,6 +79,12 @@ export interface AudioSpec {
    * training normaliser (audio-speakers.ts). Absent: off (every checkpoint before it).
    */
   speakerNorm?: string;
+  /**
+   * How the validation part is chosen when files have groups (audio-split.ts `ValSplit`):
+   * 'auto' (whole groups unless that would leave fewer than 4 groups to train on), 'groups',
+   * 'files'. Absent: whole groups from 4 groups in all (every checkpoint before it).
+   */
+  valSplit?: ValSplit;
   augment: AudioAugment;
 }
 
@@ -234,6 +240,8 @@ export class AudioTask implements Task {
   readonly normaliser: FeatureNormaliser;
   /** Names of the recordings in each part (for reports and tests). */
   readonly parts: { train: string[]; val: string[]; test: string[] };
+  /** The groups (speakers) of each part's recordings, sorted; empty without groups. */
+  readonly partGroups: { train: string[]; val: string[]; test: string[] };
   private readonly train: Item[];
   private readonly val: Item[];
   private readonly test: Item[];
@@ -250,6 +258,7 @@ export class AudioTask implements Task {
       valFraction: options.valFraction,
       seed: options.seed,
       byPattern: options.audio.testPattern !== undefined,
+      ...(options.audio.valSplit !== undefined ? { valSplit: options.audio.valSplit } : {}),
     });
     const { vtlp, noiseFloor } = options.audio.augment;
     if (options.audio.speakerNorm !== undefined && (vtlp || noiseFloor)) {
@@ -274,10 +283,30 @@ export class AudioTask implements Task {
     this.test = items(split.test);
     const names = (idx: number[]) => idx.map((i) => clips[i]!.name);
     this.parts = { train: names(split.train), val: names(split.val), test: names(split.test) };
+    const groups = (idx: number[]) => [...new Set(idx.flatMap((i) => (clips[i]!.group === undefined ? [] : [clips[i]!.group!])))].sort();
+    this.partGroups = { train: groups(split.train), val: groups(split.val), test: groups(split.test) };
     this.model = new SequenceClassifier(
       { ...options.model, vocabSize: 0, embeddingDim: 0, inputSize: this.normaliser.width, numClasses: labels.length, ...poolingOf(options.audio) },
       options.seed,
     );
+  }
+
+  /**
+   * The parts in one line, e.g. 'training 1800 recordings of 4 groups, validation 200 of the
+   * same groups, test 500 of 1 group (george)': how many voices the model learns from.
+   */
+  describeParts(): string {
+    const { train, val, test } = this.parts;
+    const trained = this.partGroups.train;
+    if (trained.length === 0) return `training ${train.length} recordings, validation ${val.length}, test ${test.length}`;
+    const count = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
+    const of = (groups: string[]): string => {
+      const heard = groups.filter((x) => trained.includes(x)).length;
+      if (heard === groups.length) return heard === trained.length ? 'of the same groups' : `from ${heard} of those groups`;
+      const named = groups.length <= 3 ? ` (${groups.join(', ')})` : '';
+      return `of ${count(groups.length)}${named}, ${heard === 0 ? 'not trained on' : `${heard} of them trained on`}`;
+    };
+    return `training ${train.length} recordings of ${count(trained.length)}, validation ${val.length} ${of(this.partGroups.val)}, test ${test.length} ${of(this.partGroups.test)}`;
   }
 
   /** What the model reads of each recording of a part (normalised features), in the order of `parts` (for reports and tests). */

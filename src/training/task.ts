@@ -41,6 +41,8 @@ export interface Task {
   evaluate(): EvalReport;
   /** Everything about the data a checkpoint must hold to rebuild the task (vocabulary, scaler, labels). */
   describe(): Record<string, unknown>;
+  /** One line on what each part holds (e.g. recordings and speakers), for the CLI's start line; optional. */
+  describeParts?(): string;
   getState(): TaskState;
   setState(state: TaskState): void;
 }
