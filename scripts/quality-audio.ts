@@ -28,7 +28,7 @@ interface AudioRun {
  */
 const PYTORCH_PLAIN: Record<(typeof SPEAKERS)[number], number> = { george: 0.538, jackson: 0.784, lucas: 0.532, nicolas: 0.404, theo: 0.478 };
 
-// Validation is a share of the four training voices' files (--val-split auto, the default, with
+// Validation is a share of the four training voices' files (--val-by auto, the default, with
 // one of five voices held out), and on heard voices it reaches 1.0 within ~8 epochs: the best
 // epoch would then be the first to get there, so the final weights are kept (--no-restore-best).
 const common = ['data/spoken_digits', '--task', 'audio', '--label-pattern', '^(\\d)_', '--speaker-norm', '^\\d_([a-z]+)_', '--time', '5m', '--no-restore-best'];

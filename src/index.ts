@@ -127,7 +127,7 @@ export { EventVocabulary } from './data/logs/event-windows.js';
 export { detectSessions, chooseThreshold, type EventModel, type Threshold, type Detection, type ChosenThreshold, type SessionScore } from './tasks/log-detect.js';
 export { explainSession, type ExplainedEvent, type SessionExplanation } from './tasks/log-explain.js';
 export { AudioTask, clipFeatures, predictClips, type AudioTaskOptions, type AudioSpec, type AudioEncoding, type AudioClip } from './tasks/audio.js';
-export type { ValSplit } from './tasks/audio-split.js';
+export type { ValBy } from './tasks/audio-split.js';
 export { classifyRecordings, type AudioPrediction } from './tasks/audio-predict.js';
 export { speakerNormalised } from './tasks/audio-speakers.js';
 export type { AudioAugment } from './tasks/audio-batch.js';

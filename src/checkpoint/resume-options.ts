@@ -54,7 +54,7 @@ export const SAVED_AT: Record<string, string> = {
   topDb: 'spec.audio.topDb',
   pooling: 'spec.audio.pooling',
   speakerNorm: 'spec.audio.speakerNorm',
-  valSplit: 'spec.audio.valSplit',
+  valBy: 'spec.audio.valBy',
   augment: 'spec.audio.augment',
   lr: 'plan.lr',
   schedule: 'plan.schedule',

@@ -4,7 +4,7 @@ import { compilePattern } from '../tasks/file-pattern.js';
 import { DEFAULT_AUDIO_SPEC } from '../tasks/audio-build.js';
 import type { AudioAugment } from '../tasks/audio-batch.js';
 import type { AudioSpec } from '../tasks/audio.js';
-import { VAL_SPLITS, type ValSplit } from '../tasks/audio-split.js';
+import { VAL_BY, type ValBy } from '../tasks/audio-split.js';
 import { parseNumberIn, parsePositiveInt } from './parse.js';
 
 /** `recur train --task audio`'s own flags, as parsed by commander. */
@@ -23,7 +23,7 @@ export interface AudioFlags {
   topDb?: number;
   /** --speaker-norm: a pattern, or true when given without one (then --group-pattern's). */
   speakerNorm?: string | true;
-  valSplit?: ValSplit;
+  valBy?: ValBy;
   augment?: AudioAugment;
 }
 
@@ -57,8 +57,8 @@ export function addAudioOptions(cmd: Command): Command {
   const d = DEFAULT_AUDIO_SPEC;
   return cmd
     .option('--label-pattern <regex>', "audio: the label is the first capture group of this pattern on each file name, e.g. '^(\\d)_' (default: the first folder level under DIR)")
-    .option('--group-pattern <regex>', "audio: the speaker or source of each file (first capture group), e.g. '^\\d_([a-z]+)_': the test part then holds out whole groups, and validation as --val-split says")
-    .addOption(new Option('--val-split <how>', `audio, with groups: the validation part is whole groups (voices never trained on, which early stopping and the best epoch are then judged on) or files (a share of the training voices' recordings, so every voice left is trained on); auto: groups unless fewer than 4 groups would be left to train on, or the test part shares voices with training (default ${d.valSplit})`).choices([...VAL_SPLITS]))
+    .option('--group-pattern <regex>', "audio: the speaker or source of each file (first capture group), e.g. '^\\d_([a-z]+)_': the test part then holds out whole groups, and validation as --val-by says")
+    .addOption(new Option('--val-by <how>', `audio, with groups: the validation part is whole groups (voices never trained on, which early stopping and the best epoch are then judged on) or files (a share of the training voices' recordings, so every voice left is trained on); auto: groups unless fewer than 4 groups would be left to train on, or the test part shares voices with training (default ${d.valBy})`).choices([...VAL_BY]))
     .option('--test-pattern <regex>', "audio: files whose name matches form the test part (e.g. an official split, or '_theo_' for one speaker)")
     .addOption(new Option('--audio-features <kind>', `audio: log-mel bands or MFCCs (default ${d.features})`).choices(['logmel', 'mfcc']))
     .option('--mels <n>', `audio: mel bands (default ${d.nMels})`, parsePositiveInt)
@@ -91,7 +91,7 @@ export function describeAugment(a: AudioAugment): string {
 
 const AUDIO_FLAGS: ReadonlyArray<[keyof AudioFlags, string]> = [
   ['labelPattern', '--label-pattern'], ['groupPattern', '--group-pattern'], ['testPattern', '--test-pattern'], ['audioFeatures', '--audio-features'],
-  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['pooling', '--pooling'], ['recordingStd', '--recording-std'], ['topDb', '--top-db'], ['speakerNorm', '--speaker-norm'], ['valSplit', '--val-split'], ['augment', '--augment'],
+  ['mels', '--mels'], ['sampleRate', '--sample-rate'], ['rmsLevel', '--rms-level'], ['logOffset', '--log-offset'], ['recordingMean', '--recording-mean'], ['pooling', '--pooling'], ['recordingStd', '--recording-std'], ['topDb', '--top-db'], ['speakerNorm', '--speaker-norm'], ['valBy', '--val-by'], ['augment', '--augment'],
 ];
 
 /** The audio spec the flags make for --task audio; for another task, an error naming an audio flag given. */
@@ -131,7 +131,7 @@ export function audioSpecFrom(task: string, flags: AudioFlags): AudioSpec | unde
     ...((flags.recordingStd ?? d.recordingStd) ? { recordingStd: flags.recordingStd ?? d.recordingStd } : {}),
     ...((flags.pooling ?? d.pooling) !== undefined ? { pooling: flags.pooling ?? d.pooling } : {}),
     ...(speakerNorm !== undefined ? { speakerNorm } : {}),
-    ...((flags.valSplit ?? d.valSplit) !== undefined ? { valSplit: flags.valSplit ?? d.valSplit } : {}),
+    ...((flags.valBy ?? d.valBy) !== undefined ? { valBy: flags.valBy ?? d.valBy } : {}),
     augment,
   };
 }

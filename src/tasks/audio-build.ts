@@ -22,7 +22,7 @@ export const DEFAULT_AUDIO_SPEC: AudioSpec = {
   augment: { specAugment: false, timeShift: 0, noise: 0, stretch: 0, warp: 0, speed: 0.1 },
   // Five FSDD speakers with one held out: validation on files of the other four, so all four
   // are trained on (whole-group validation left three: george 0.810 -> 0.85, README).
-  valSplit: 'auto',
+  valBy: 'auto',
 };
 
 /** Builds the audio task a spec describes on recordings read from its folder (src/io/wav-folder.ts). */

@@ -5,7 +5,7 @@ import { Rng } from '../tensor/random.js';
  * Training, validation and test parts of a set of recordings. With groups (speakers,
  * microphones, sources), the test part holds whole groups: the accuracy reported is then for
  * voices the model never heard. Files named by a test pattern (e.g. an official split) form
- * the test part instead. How validation is chosen is `ValSplit`.
+ * the test part instead. How validation is chosen is `ValBy`.
  */
 
 /**
@@ -20,9 +20,9 @@ import { Rng } from '../tensor/random.js';
  * Absent (checkpoints before this option): whole groups whenever there are at least 4 groups
  * in all, the rule they were split by.
  */
-export type ValSplit = 'auto' | 'groups' | 'files';
+export type ValBy = 'auto' | 'groups' | 'files';
 
-export const VAL_SPLITS: readonly ValSplit[] = ['auto', 'groups', 'files'];
+export const VAL_BY: readonly ValBy[] = ['auto', 'groups', 'files'];
 
 /** What the split reads of each recording. */
 export interface SplitItem {
@@ -38,8 +38,8 @@ export interface SplitOptions {
   seed: number;
   /** Some item is marked `test`: those form the test part, whatever testFraction says. */
   byPattern?: boolean;
-  /** How validation is chosen with groups (absent: the rule of checkpoints before ValSplit). */
-  valSplit?: ValSplit;
+  /** How validation is chosen with groups (absent: the rule of checkpoints before ValBy). */
+  valBy?: ValBy;
 }
 
 /** Indices of the items in each part, each in ascending order. */
@@ -49,7 +49,7 @@ export interface AudioSplit {
   test: number[];
 }
 
-/** Absent valSplit: with fewer groups than this in all, validation is a random part of the training groups' files. */
+/** Absent valBy: with fewer groups than this in all, validation is a random part of the training groups' files. */
 export const MIN_GROUPS_FOR_GROUP_VALIDATION = 4;
 
 /** 'auto': whole validation groups only when at least this many groups are still trained on. */
@@ -78,12 +78,12 @@ function holdOut(idx: number[], items: readonly SplitItem[], fraction: number, g
  *
  * @example
  * const items = names.map((n) => ({ group: /^\d_([a-z]+)_/.exec(n)![1] }));
- * const { train, val, test } = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed: 0, valSplit: 'auto' });
+ * const { train, val, test } = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed: 0, valBy: 'auto' });
  * // 5 speakers: test 1 speaker; training the other 4, less 10% of their recordings for validation
  */
 export function splitRecordings(items: readonly SplitItem[], options: SplitOptions): AudioSplit {
-  if (options.valSplit !== undefined && !VAL_SPLITS.includes(options.valSplit)) {
-    throw new FormatError(`valSplit must be one of ${VAL_SPLITS.join(', ')}, got ${JSON.stringify(options.valSplit)}`);
+  if (options.valBy !== undefined && !VAL_BY.includes(options.valBy)) {
+    throw new FormatError(`valBy must be one of ${VAL_BY.join(', ')}, got ${JSON.stringify(options.valBy)}`);
   }
   const all = items.map((_, i) => i);
   const grouped = items.length > 0 && items.every((x) => x.group !== undefined);
@@ -110,7 +110,7 @@ export function splitRecordings(items: readonly SplitItem[], options: SplitOptio
 
 /** Whether the validation part holds whole groups (the recordings have groups). */
 function validationByGroups(items: readonly SplitItem[], test: number[], rest: number[], options: SplitOptions): boolean {
-  const how = options.valSplit;
+  const how = options.valBy;
   if (how === undefined) return new Set(items.map((x) => x.group)).size >= MIN_GROUPS_FOR_GROUP_VALIDATION;
   if (how !== 'auto') return how === 'groups';
   const restGroups = new Set(rest.map((i) => items[i]!.group));

@@ -7,7 +7,7 @@ import { accuracy, confusionMatrix } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 import { augmentClip, batchRng, bucketBatches, clipLogits, NOISE_FLOOR_SPAN_DB, type AudioAugment } from './audio-batch.js';
 import { speakersOf } from './audio-speakers.js';
-import { splitRecordings, type AudioSplit, type ValSplit } from './audio-split.js';
+import { splitRecordings, type AudioSplit, type ValBy } from './audio-split.js';
 import { clipPower, perRecording, vtlpAlpha, vtlpFeatures, withNoiseFloor, type PowerFrames } from './audio-vtlp.js';
 
 /**
@@ -80,11 +80,11 @@ export interface AudioSpec {
    */
   speakerNorm?: string;
   /**
-   * How the validation part is chosen when files have groups (audio-split.ts `ValSplit`):
+   * How the validation part is chosen when files have groups (audio-split.ts `ValBy`):
    * 'auto' (whole groups unless that would leave fewer than 4 groups to train on), 'groups',
    * 'files'. Absent: whole groups from 4 groups in all (every checkpoint before it).
    */
-  valSplit?: ValSplit;
+  valBy?: ValBy;
   augment: AudioAugment;
 }
 
@@ -258,7 +258,7 @@ export class AudioTask implements Task {
       valFraction: options.valFraction,
       seed: options.seed,
       byPattern: options.audio.testPattern !== undefined,
-      ...(options.audio.valSplit !== undefined ? { valSplit: options.audio.valSplit } : {}),
+      ...(options.audio.valBy !== undefined ? { valBy: options.audio.valBy } : {}),
     });
     const { vtlp, noiseFloor } = options.audio.augment;
     if (options.audio.speakerNorm !== undefined && (vtlp || noiseFloor)) {

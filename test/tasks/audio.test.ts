@@ -52,36 +52,36 @@ test('splitRecordings: with groups, test and validation hold whole groups, no gr
   assert.throws(() => splitRecordings(items.slice(0, 2), { testFraction: 0.5, valFraction: 0.5, seed: 0 }), (e: unknown) => e instanceof FormatError && /too few/.test(e.message));
 });
 
-test('splitRecordings valSplit: auto trains on every voice left when few remain; groups and files as asked; an official split validates on files', () => {
+test('splitRecordings valBy: auto trains on every voice left when few remain; groups and files as asked; an official split validates on files', () => {
   const items = Array.from({ length: 50 }, (_, i) => ({ group: `s${i % 5}` }));
   const groupsOf = (idx: number[]) => new Set(idx.map((i) => items[i]!.group));
   const sizes = (s: { train: number[]; val: number[]; test: number[] }) => [groupsOf(s.test).size, groupsOf(s.val).size, groupsOf(s.train).size];
   for (const seed of [0, 1, 2]) {
     // 5 voices, 1 for test: auto keeps all 4 others in training, validation is 10% of their files.
-    const auto = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed, valSplit: 'auto' });
+    const auto = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed, valBy: 'auto' });
     assert.deepEqual([groupsOf(auto.test).size, groupsOf(auto.train).size], [1, 4]);
     assert.equal(auto.val.length, Math.round(40 * 0.1));
     for (const g of groupsOf(auto.val)) assert.ok(groupsOf(auto.train).has(g), 'validation files come from voices trained on');
     for (const g of groupsOf(auto.test)) assert.ok(!groupsOf(auto.train).has(g) && !groupsOf(auto.val).has(g));
-    assert.deepEqual(splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed, valSplit: 'files' }), auto);
+    assert.deepEqual(splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed, valBy: 'files' }), auto);
     // Asked for, whole groups; absent (older checkpoints), the old rule: whole groups from 4 groups in all.
-    const groups = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed, valSplit: 'groups' });
+    const groups = splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed, valBy: 'groups' });
     assert.deepEqual(sizes(groups), [1, 1, 3]);
     assert.deepEqual(splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed }), groups);
   }
   // 7 voices, 1 for test: 6 left, 1 validation voice still leaves 5 to train on, so auto holds a whole voice.
   const seven = Array.from({ length: 70 }, (_, i) => ({ group: `s${i % 7}` }));
   const g7 = (idx: number[]) => new Set(idx.map((i) => seven[i]!.group));
-  const s7 = splitRecordings(seven, { testFraction: 0.15, valFraction: 0.1, seed: 0, valSplit: 'auto' });
+  const s7 = splitRecordings(seven, { testFraction: 0.15, valFraction: 0.1, seed: 0, valBy: 'auto' });
   assert.deepEqual([g7(s7.test).size, g7(s7.val).size, g7(s7.train).size], [1, 1, 5]);
   for (const g of g7(s7.val)) assert.ok(!g7(s7.train).has(g));
   // An official split (every voice in the test part and in training): validation on files, all 5 voices trained on.
   const official = items.map((x, i) => ({ ...x, test: i < 10 }));
-  const so = splitRecordings(official, { testFraction: 0.2, valFraction: 0.1, seed: 0, byPattern: true, valSplit: 'auto' });
+  const so = splitRecordings(official, { testFraction: 0.2, valFraction: 0.1, seed: 0, byPattern: true, valBy: 'auto' });
   assert.deepEqual(so.test, Array.from({ length: 10 }, (_, i) => i));
   assert.equal(groupsOf(so.train).size, 5);
   assert.equal(so.val.length, 4);
-  assert.throws(() => splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed: 0, valSplit: 'speakers' as 'auto' }), (e: unknown) => e instanceof FormatError && /valSplit must be one of auto, groups, files, got "speakers"/.test(e.message));
+  assert.throws(() => splitRecordings(items, { testFraction: 0.2, valFraction: 0.1, seed: 0, valBy: 'speakers' as 'auto' }), (e: unknown) => e instanceof FormatError && /valBy must be one of auto, groups, files, got "speakers"/.test(e.message));
 });
 
 test('AudioTask: a held-out speaker; the normaliser is fitted on the training recordings only and restored from the saved encoding', () => {

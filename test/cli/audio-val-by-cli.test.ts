@@ -7,16 +7,16 @@ import { recur } from '../helpers/cli.js';
 
 // Three speakers of data/spoken_digits (CC BY-SA 4.0, attribution in its README), digits 0-1,
 // recordings 0-2: 18 files, so one speaker is the test part and two are left.
-const tmp = mkdtempSync(join(tmpdir(), 'recur-val-split-'));
+const tmp = mkdtempSync(join(tmpdir(), 'recur-val-by-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const data = join(tmp, 'digits');
 mkdirSync(data);
 for (const s of ['george', 'lucas', 'theo']) for (const d of [0, 1]) for (let i = 0; i < 3; i++) copyFileSync(`data/spoken_digits/${d}_${s}_${i}.wav`, join(data, `${d}_${s}_${i}.wav`));
 const args = ['train', data, '--task', 'audio', '--label-pattern', '^(\\d)_', '--group-pattern', '^\\d_([a-z]+)_', '--hidden', '4', '--layers', '1', '--epochs', '1'];
-const savedSplit = (out: string) => (JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { spec: { audio: { valSplit?: string } } }).spec.audio.valSplit;
+const savedSplit = (out: string) => (JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { spec: { audio: { valBy?: string } } }).spec.audio.valBy;
 const partsLine = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('recur: training')) ?? stderr;
 
-test('recur train --val-split: auto trains on every voice left when few are, groups holds one out for validation; saved, shown, and checked on resume', () => {
+test('recur train --val-by: auto trains on every voice left when few are, groups holds one out for validation; saved, shown, and checked on resume', () => {
   // Two voices left after the test one: auto validates on their files and trains on both.
   const auto = join(tmp, 'auto');
   const a = recur([...args, '--out', auto]);
@@ -25,7 +25,7 @@ test('recur train --val-split: auto trains on every voice left when few are, gro
   assert.match(partsLine(a.stderr), /^recur: training 11 recordings of 2 groups, validation 1 from 1 of those groups, test 6 of 1 group \([a-z]+\), not trained on$/);
 
   const groups = join(tmp, 'groups');
-  const g = recur([...args, '--val-split', 'groups', '--out', groups]);
+  const g = recur([...args, '--val-by', 'groups', '--out', groups]);
   assert.equal(g.status, 0, g.stderr);
   assert.equal(savedSplit(groups), 'groups');
   assert.match(partsLine(g.stderr), /^recur: training 6 recordings of 1 group, validation 6 of 1 group \([a-z]+\), not trained on, test 6 of 1 group \([a-z]+\), not trained on$/);
@@ -36,10 +36,10 @@ test('recur train --val-split: auto trains on every voice left when few are, gro
   assert.equal(o.status, 0, o.stderr);
   assert.match(partsLine(o.stderr), /^recur: training 11 recordings of 3 groups, validation 1 from 1 of those groups, test 6 of the same groups$/);
 
-  const bad = recur([...args, '--val-split', 'speakers', '--out', join(tmp, 'bad')]);
+  const bad = recur([...args, '--val-by', 'speakers', '--out', join(tmp, 'bad')]);
   assert.equal(bad.status, 1, 'a usage error, as commander reports it');
-  assert.match(bad.stderr, /--val-split <how>' argument 'speakers' is invalid\. Allowed choices are auto, groups, files/);
-  const resumed = recur([...args, '--val-split', 'files', '--resume', '--out', groups]);
+  assert.match(bad.stderr, /--val-by <how>' argument 'speakers' is invalid\. Allowed choices are auto, groups, files/);
+  const resumed = recur([...args, '--val-by', 'files', '--resume', '--out', groups]);
   assert.notEqual(resumed.status, 0);
-  assert.match(resumed.stderr, /--val-split \("files"; the checkpoint has "groups"\) would change them/);
+  assert.match(resumed.stderr, /--val-by \("files"; the checkpoint has "groups"\) would change them/);
 });
