@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recur } from '../helpers/cli.js';
@@ -42,4 +42,24 @@ test('recur train --val-by: auto trains on every voice left when few are, groups
   const resumed = recur([...args, '--val-by', 'files', '--resume', '--out', groups]);
   assert.notEqual(resumed.status, 0);
   assert.match(resumed.stderr, /--val-by \("files"; the checkpoint has "groups"\) would change them/);
+});
+
+test('recur train --resume: a checkpoint from before --val-by keeps the split it was made with (whole groups from 4 groups in all)', () => {
+  const four = join(tmp, 'four');
+  mkdirSync(four);
+  for (const s of ['george', 'jackson', 'lucas', 'theo']) for (const d of [0, 1]) for (let i = 0; i < 3; i++) copyFileSync(`data/spoken_digits/${d}_${s}_${i}.wav`, join(four, `${d}_${s}_${i}.wav`));
+  const fourArgs = ['train', four, ...args.slice(2)];
+  const out = join(tmp, 'old');
+  const first = recur([...fourArgs, '--out', out]);
+  assert.equal(first.status, 0, first.stderr);
+  // Four voices, one for test: auto trains on the other three and validates on their files.
+  assert.match(partsLine(first.stderr), /^recur: training 16 recordings of 3 groups, validation 2 from [12] of those groups, test 6 of 1 group \([a-z]+\), not trained on$/);
+  // The same checkpoint as an older recur wrote it: no valBy.
+  const configPath = join(out, 'config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { spec: { audio: Record<string, unknown> } };
+  delete config.spec.audio.valBy;
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const resumed = recur([...fourArgs, '--resume', '--epochs', '2', '--out', out]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(partsLine(resumed.stderr), /^recur: training 12 recordings of 2 groups, validation 6 of 1 group \([a-z]+\), not trained on, test 6 of 1 group \([a-z]+\), not trained on$/);
 });
