@@ -118,3 +118,21 @@ function validationByGroups(items: readonly SplitItem[], test: number[], rest: n
   if (test.some((i) => restGroups.has(items[i]!.group))) return false;
   return restGroups.size - take(restGroups.size, options.valFraction) >= MIN_TRAINING_GROUPS;
 }
+
+/**
+ * The parts in one line: recordings in each and, with groups, whether validation and test
+ * voices were trained on, e.g. 'training 1800 recordings of 4 groups, validation 200 of the
+ * same groups, test 500 of 1 group (george), not trained on'.
+ */
+export function describeSplit(counts: { train: number; val: number; test: number }, groups: { train: string[]; val: string[]; test: string[] }): string {
+  const trained = groups.train;
+  if (trained.length === 0) return `training ${counts.train} recordings, validation ${counts.val}, test ${counts.test}`;
+  const count = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
+  const of = (part: string[]): string => {
+    const heard = part.filter((x) => trained.includes(x)).length;
+    if (heard === part.length) return heard === trained.length ? 'of the same groups' : `from ${heard} of those groups`;
+    const named = part.length <= 3 ? ` (${part.join(', ')})` : '';
+    return `of ${count(part.length)}${named}, ${heard === 0 ? 'not trained on' : `${heard} of them trained on`}`;
+  };
+  return `training ${counts.train} recordings of ${count(trained.length)}, validation ${counts.val} ${of(groups.val)}, test ${counts.test} ${of(groups.test)}`;
+}

@@ -7,7 +7,7 @@ import { accuracy, confusionMatrix } from '../training/metrics.js';
 import type { BatchLoss, EvalReport, Task, TaskState, Validation } from '../training/task.js';
 import { augmentClip, batchRng, bucketBatches, clipLogits, NOISE_FLOOR_SPAN_DB, type AudioAugment } from './audio-batch.js';
 import { speakersOf } from './audio-speakers.js';
-import { splitRecordings, type AudioSplit, type ValBy } from './audio-split.js';
+import { describeSplit, splitRecordings, type AudioSplit, type ValBy } from './audio-split.js';
 import { clipPower, perRecording, vtlpAlpha, vtlpFeatures, withNoiseFloor, type PowerFrames } from './audio-vtlp.js';
 
 /**
@@ -293,20 +293,11 @@ export class AudioTask implements Task {
 
   /**
    * The parts in one line, e.g. 'training 1800 recordings of 4 groups, validation 200 of the
-   * same groups, test 500 of 1 group (george)': how many voices the model learns from.
+   * same groups, test 500 of 1 group (george), not trained on': how many voices it learns from.
    */
   describeParts(): string {
     const { train, val, test } = this.parts;
-    const trained = this.partGroups.train;
-    if (trained.length === 0) return `training ${train.length} recordings, validation ${val.length}, test ${test.length}`;
-    const count = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
-    const of = (groups: string[]): string => {
-      const heard = groups.filter((x) => trained.includes(x)).length;
-      if (heard === groups.length) return heard === trained.length ? 'of the same groups' : `from ${heard} of those groups`;
-      const named = groups.length <= 3 ? ` (${groups.join(', ')})` : '';
-      return `of ${count(groups.length)}${named}, ${heard === 0 ? 'not trained on' : `${heard} of them trained on`}`;
-    };
-    return `training ${train.length} recordings of ${count(trained.length)}, validation ${val.length} ${of(this.partGroups.val)}, test ${test.length} ${of(this.partGroups.test)}`;
+    return describeSplit({ train: train.length, val: val.length, test: test.length }, this.partGroups);
   }
 
   /** What the model reads of each recording of a part (normalised features), in the order of `parts` (for reports and tests). */
