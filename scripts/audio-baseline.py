@@ -22,9 +22,19 @@ picks the held-out speaker's warp without labels (unsupervised ML-VTLN) and prin
 score and accuracy, the oracle and the average over all warps:
 
     /usr/bin/python3 scripts/audio-baseline.py --rms 0.05 --log-offset 0.01 --speed 0.9,1.0,1.1 --speaker-norm meanvar --vtln-test 0.82:1.18:0.02
+
+--adversary LAMBDA adds speaker-adversarial training (Ganin & Lempitsky 2015; Meng et al. 2018's
+speaker-invariant training): a speaker classifier Linear(2 hidden -> 64) + ReLU + Linear(-> training
+speakers) reads the pooled representation the digit head reads, through a gradient reversal layer
+of weight LAMBDA * (2 / (1 + exp(-10 p)) - 1), p the fraction of training steps done (Ganin's ramp).
+Its cross-entropy is added to the digit loss; a speed-perturbed copy keeps its speaker's label. The
+speaker head's training accuracy is printed by epoch (near chance if the reversal works):
+
+    /usr/bin/python3 scripts/audio-baseline.py --rms 0.05 --log-offset 0.01 --speed 0.9,1.0,1.1 --speaker-norm meanvar --adversary 0.3
 """
 import argparse
 import glob
+import math
 import os
 import re
 import time
@@ -74,6 +84,7 @@ def parse():
     p.add_argument('--vtlp', default='', help='VTLP training warps (Jaitly & Hinton 2013), e.g. 0.9,0.95,1.0,1.05,1.1: each clip drawn with one per step; each (speaker, speed, alpha) its own --speaker-norm group')
     p.add_argument('--vtln-test', default='', help='unsupervised test-time VTLN: warp grid lo:hi:step (e.g. 0.82:1.18:0.02); the held-out speaker scored at each alpha, the alpha chosen by --vtln-criterion without labels')
     p.add_argument('--vtln-criterion', default='maxlogp', choices=['maxlogp', 'entropy'], help='mean max log-probability or mean negative entropy over the recordings')
+    p.add_argument('--adversary', type=float, default=0.0, help='speaker-adversarial training (Ganin & Lempitsky 2015): a speaker classifier on the pooled features behind gradient reversal of this weight, ramped from 0 (0: off)')
     p.add_argument('--threads', type=int, default=1, help='torch threads')
     return p.parse_args()
 
@@ -166,14 +177,37 @@ def speed(wav, factor):
     return torchaudio.functional.resample(wav, f.numerator, f.denominator)
 
 
+class GradReverse(torch.autograd.Function):
+    """Identity forward; the gradient times -weight backward (Ganin & Lempitsky 2015's gradient reversal layer)."""
+    @staticmethod
+    def forward(ctx, x, weight):
+        ctx.weight = weight
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -ctx.weight * g, None
+
+
+def ganin_ramp(progress):
+    """Ganin & Lempitsky's schedule 2 / (1 + exp(-10 p)) - 1: 0 at the start of training, ~1 from p = 0.5."""
+    return 2 / (1 + math.exp(-10 * progress)) - 1
+
+
 class Net(nn.Module):
-    def __init__(self, a, n_in):
+    def __init__(self, a, n_in, n_speakers=0):
         super().__init__()
         self.pooling = a.pooling
         self.gru = nn.GRU(n_in, a.hidden, a.layers, bidirectional=True, dropout=a.dropout if a.layers > 1 else 0)
         self.head = nn.Linear(2 * a.hidden, 10)
+        # Built after the GRU and digit head, so those start from the same weights as without it.
+        self.speaker_head = nn.Sequential(nn.Linear(2 * a.hidden, 64), nn.ReLU(), nn.Linear(64, n_speakers)) if n_speakers else None
 
     def forward(self, x, lengths):
+        return self.head(self.pooled(x, lengths))
+
+    def pooled(self, x, lengths):
+        """The utterance representation the digit head reads."""
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
         out, h = self.gru(packed)
         if self.pooling == 'mean':
@@ -181,7 +215,7 @@ class Net(nn.Module):
             z = y.sum(0) / lengths.unsqueeze(1).to(y.dtype)
         else:
             z = torch.cat([h[-2], h[-1]], 1)
-        return self.head(z)
+        return z
 
 
 def spec_augment(f, g):
@@ -257,6 +291,9 @@ def run(a, clips, train_sel, test_sel, mel, label):
             vtln[al] = [norm(f) for f in raw]
     tta = [test_features(float(k)) for k in a.tta.split(',')] if a.tta else []
     y = torch.tensor([c['digit'] for c in train])
+    # A speed-perturbed (or warped) copy keeps its original speaker's label.
+    train_speakers = sorted({c['speaker'] for c in train})
+    y_spk = torch.tensor([train_speakers.index(c['speaker']) for c in train])
     yt = torch.tensor([c['digit'] for c in test])
     models = []
     t0 = time.time()
@@ -264,13 +301,16 @@ def run(a, clips, train_sel, test_sel, mel, label):
     for e in range(a.ensemble):
         torch.manual_seed(a.seed * 100 + e)
         g = torch.Generator().manual_seed(a.seed * 100 + e)
-        model = Net(a, train_f[keys[0]][0].shape[1])
+        model = Net(a, train_f[keys[0]][0].shape[1], len(train_speakers) if a.adversary else 0)
         opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.wd)
         lossf = nn.CrossEntropyLoss(label_smoothing=a.smooth)
         start = time.time()
-        accs = []
+        accs, spk_accs = [], []
+        steps_per_epoch = (len(train) + a.batch - 1) // a.batch
+        step = 0
         for epoch in range(a.epochs):
             model.train()
+            spk_right = 0
             perm = torch.randperm(len(train), generator=g)
             for i in range(0, len(perm), a.batch):
                 idx = perm[i:i + a.batch].tolist()
@@ -282,16 +322,27 @@ def run(a, clips, train_sel, test_sel, mel, label):
                     fs = [train_f[factors[k]][j] for j, k in zip(idx, ks)]
                 if a.specaug:
                     fs = [spec_augment(f, g) for f in fs]
-                loss = lossf(model(*batch(fs)), y[idx])
+                if a.adversary:
+                    z = model.pooled(*batch(fs))
+                    weight = a.adversary * ganin_ramp(step / (a.epochs * steps_per_epoch))
+                    spk_logits = model.speaker_head(GradReverse.apply(z, weight))
+                    loss = lossf(model.head(z), y[idx]) + nn.functional.cross_entropy(spk_logits, y_spk[idx])
+                    spk_right += (spk_logits.argmax(1) == y_spk[idx]).sum().item()
+                else:
+                    loss = lossf(model(*batch(fs)), y[idx])
+                step += 1
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
             acc = (logits_of([model], test_f).argmax(1) == yt).float().mean().item()
             accs.append(acc)
+            spk_accs.append(spk_right / len(train))
             if budget and time.time() - start > budget:
                 break
         models.append(model)
         print(f'  {label} member {e}: epochs {len(accs)}, test acc by epoch ' + ' '.join(f'{v:.3f}' for v in accs), flush=True)
+        if a.adversary:
+            print(f'  {label} member {e}: speaker head train acc by epoch (chance {1 / len(train_speakers):.3f}) ' + ' '.join(f'{v:.3f}' for v in spk_accs), flush=True)
     acc = (logits_of(models, test_f).argmax(1) == yt).float().mean().item()
     if tta:
         acc_tta = (sum(logits_of(models, f) for f in tta).argmax(1) == yt).float().mean().item()
