@@ -97,7 +97,7 @@ export function splitRecordings(items: readonly SplitItem[], options: SplitOptio
     [test, rest] = holdOut(all, items, options.testFraction, grouped, rng);
   }
   const groupCount = grouped ? new Set(items.map((x) => x.group)).size : 0;
-  const groupVal = grouped && validationByGroups(items, test, rest, options);
+  const groupVal = grouped && validationByGroups(items, test, rest, groupCount, options);
   const [val, train] = holdOut(rest, items, options.valFraction, groupVal, rng);
   const what = grouped ? `${items.length} recordings in ${groupCount} groups` : `${items.length} recordings`;
   if (test.length === 0) {
@@ -109,9 +109,9 @@ export function splitRecordings(items: readonly SplitItem[], options: SplitOptio
 }
 
 /** Whether the validation part holds whole groups (the recordings have groups). */
-function validationByGroups(items: readonly SplitItem[], test: number[], rest: number[], options: SplitOptions): boolean {
+function validationByGroups(items: readonly SplitItem[], test: number[], rest: number[], groupCount: number, options: SplitOptions): boolean {
   const how = options.valBy;
-  if (how === undefined) return new Set(items.map((x) => x.group)).size >= MIN_GROUPS_FOR_GROUP_VALIDATION;
+  if (how === undefined) return groupCount >= MIN_GROUPS_FOR_GROUP_VALIDATION;
   if (how !== 'auto') return how === 'groups';
   const restGroups = new Set(rest.map((i) => items[i]!.group));
   // A test part that shares groups with training (an official split) asks nothing of unheard voices.
